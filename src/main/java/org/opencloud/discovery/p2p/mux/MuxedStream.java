@@ -1,0 +1,70 @@
+package org.opencloud.discovery.p2p.mux;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+
+/**
+ * One stream of a multiplexed connection.
+ *
+ * <p>Threading: every callback of the {@link Listener} runs on {@link #executor()}, the connection's
+ * event loop. The methods of this interface may be called from any thread; calls from other threads
+ * are handed to the event loop, in call order.
+ *
+ * <p>Flow control: bytes delivered to {@link Listener#onData} count as consumed when that call
+ * returns, and the peer gets window credit for them, unless reading is paused: while
+ * {@link #pauseReading()} is in force, arriving data is held (never beyond the window the peer was
+ * given) and neither delivered nor credited until {@link #resumeReading()}. A slow reader therefore
+ * slows the remote writer instead of filling memory.
+ */
+public interface MuxedStream {
+
+    /** Receives a stream's inbound events, on the connection's event loop. */
+    interface Listener {
+        /** Inbound bytes; the listener owns {@code data} and must release it. */
+        void onData(MuxedStream stream, ByteBuf data);
+
+        /** The remote closed its write side (FIN): no more data will arrive. */
+        void onRemoteClose(MuxedStream stream);
+
+        /** The stream was reset (by either side) or its connection closed; no more callbacks follow. */
+        void onReset(MuxedStream stream, Throwable cause);
+    }
+
+    /** The stream id on its connection. */
+    int id();
+
+    /** True when this side opened the stream. */
+    boolean isInitiator();
+
+    /** The event loop that runs this stream's callbacks. */
+    EventExecutor executor();
+
+    /**
+     * Sets the listener. Data and events that arrived before a listener was set are held, then
+     * delivered to it in order.
+     */
+    void setListener(Listener listener);
+
+    /**
+     * Writes {@code data}, taking ownership of it. Bytes beyond the peer's window wait until the peer
+     * grants credit. The future completes when every byte is handed to the connection, and fails if
+     * the stream is reset or its write side closed; callers wait on it for backpressure.
+     */
+    Future<Void> write(ByteBuf data);
+
+    /** Closes this side's writing (FIN) after all data written so far; reading goes on. */
+    Future<Void> closeWrite();
+
+    /** Aborts the stream in both directions (RST); pending writes fail. */
+    void reset();
+
+    /** Holds inbound data and withholds window credit until {@link #resumeReading()}. */
+    void pauseReading();
+
+    /** Delivers held data and credits the peer again. */
+    void resumeReading();
+
+    /** Completes when the stream is fully closed (both sides finished) or reset. */
+    Future<Void> closeFuture();
+}
