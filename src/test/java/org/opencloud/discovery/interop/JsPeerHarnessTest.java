@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +23,9 @@ class JsPeerHarnessTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void install() {
+    // per test, not @BeforeAll: surefire reports a class skipped in @BeforeAll as "0 tests", hiding the skip
+    @BeforeEach
+    void install() {
         JsPeer.install();
     }
 
