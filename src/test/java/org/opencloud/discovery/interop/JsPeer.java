@@ -40,12 +40,12 @@ import org.junit.jupiter.api.Assumptions;
  * Logs of each process go to {@code target/jspeer/logs/}.
  */
 public final class JsPeer implements AutoCloseable {
-    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Path BASEDIR = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
     private static final Path SOURCE_DIR = BASEDIR.resolve("src/test/jspeer");
     /** Where the harness is installed and its scripts run (their working directory). */
-    public static final Path DIR = BASEDIR.resolve("target/jspeer");
+    private static final Path DIR = BASEDIR.resolve("target/jspeer");
     private static final Path LOG_DIR = DIR.resolve("logs");
     private static final Path NPM_LOG = DIR.resolve("npm-install.log");
     /** Copy of the package.json that node_modules was last installed from; inside node_modules so deleting it forces a reinstall. */
@@ -181,7 +181,7 @@ public final class JsPeer implements AutoCloseable {
 
     /**
      * Starts a long-running harness script ({@code peer.mjs}, {@code perf-listener.mjs}) and waits for its
-     * {@code ready} event. Path arguments must be absolute: the script runs in {@link #DIR}.
+     * {@code ready} event. Path arguments must be absolute: the script runs in {@code target/jspeer}.
      */
     public static JsPeer start(String script, List<String> args) {
         install();
@@ -368,11 +368,6 @@ public final class JsPeer implements AutoCloseable {
         return outcome;
     }
 
-    /** The {@code ready} event: {@code {event,peerId,addrs}}. */
-    public JsonNode ready() {
-        return ready;
-    }
-
     public String peerId() {
         return ready.path("peerId").asText();
     }
@@ -382,10 +377,6 @@ public final class JsPeer implements AutoCloseable {
         List<String> addrs = new ArrayList<>();
         ready.path("addrs").forEach(a -> addrs.add(a.asText()));
         return addrs;
-    }
-
-    public Path stderrLog() {
-        return stderrLog;
     }
 
     /** Sends {@code quit} (clean libp2p stop) and closes stdin; kills the process tree if it has not exited in time. */
