@@ -249,18 +249,18 @@ public final class JsPeer implements AutoCloseable {
         }
     }
 
-    /** Waits for exit; on timeout kills the process tree and fails. */
+    /** Waits for exit; on timeout kills the process tree and fails (a RuntimeException, so install() remembers it). */
     private static int waitFor(Process process, Duration timeout, String what) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process);
-                throw new AssertionError(what + " did not finish within " + timeout + " and was killed");
+                throw new IllegalStateException(what + " did not finish within " + timeout + " and was killed");
             }
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             killTree(process);
-            throw new AssertionError("interrupted waiting for " + what, e);
+            throw new IllegalStateException("interrupted waiting for " + what, e);
         }
     }
 
