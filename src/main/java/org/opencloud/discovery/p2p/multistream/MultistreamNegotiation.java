@@ -45,6 +45,7 @@ public final class MultistreamNegotiation {
     private final List<String> proposals;
     private final Predicate<String> supported;
     private State state = State.NEW;
+    private boolean headerReceived;
     private int proposalIndex;
     private String selectedProtocol;
 
@@ -75,7 +76,7 @@ public final class MultistreamNegotiation {
 
     /** True once the peer's {@code /multistream/1.0.0} header has been read and accepted. */
     public boolean isHeaderReceived() {
-        return state == State.AWAITING_ANSWER || state == State.DONE;
+        return headerReceived;
     }
 
     public boolean isDone() {
@@ -147,6 +148,7 @@ public final class MultistreamNegotiation {
             if (!HEADER.equals(message)) {
                 throw new Libp2pException("expected " + HEADER + ", got " + abbreviate(message));
             }
+            headerReceived = true;
             state = State.AWAITING_ANSWER;
             return null;
         }
