@@ -1,0 +1,177 @@
+package org.opencloud.discovery.p2p.multistream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opencloud.discovery.p2p.multistream.MultistreamCodecTest.HEADER_HEX;
+import static org.opencloud.discovery.p2p.multistream.MultistreamCodecTest.NA_HEX;
+import static org.opencloud.discovery.p2p.multistream.MultistreamCodecTest.hex;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
+
+class MultistreamMuxedStreamTest {
+    /** {@code /ipfs/ping/1.0.0} framed. */
+    private static final String PING_HEX = "112f697066732f70696e672f312e302e300a";
+    private static final String KAD_HEX = "102f697066732f6b61642f312e302e300a";
+    private static final String PING_PAYLOAD_HEX = "ab".repeat(32);
+
+    /** Only lends its event loop, which runs scheduled tasks under test control. */
+    private final EmbeddedChannel loop = new EmbeddedChannel();
+    private final FakeStream stream = new FakeStream(loop.eventLoop());
+    private final StringBuilder delivered = new StringBuilder();
+
+    @AfterEach
+    void finish() {
+        loop.finishAndReleaseAll();
+    }
+
+    @Test
+    void responderHandsLeftoverBytesToTheSelectedProtocol() {
+        Future<String> selected = negotiateAsResponder();
+        assertEquals(HEADER_HEX, stream.written.toString());
+
+        // go's lazy initiator: header, proposal and the ping payload in one write, split across frames
+        String input = HEADER_HEX + KAD_HEX + PING_HEX + PING_PAYLOAD_HEX;
+        stream.listener.onData(stream, hex(input.substring(0, 22)));
+        stream.listener.onData(stream, hex(input.substring(22)));
+
+        assertEquals(HEADER_HEX + NA_HEX + PING_HEX, stream.written.toString());
+        assertEquals("/ipfs/ping/1.0.0", selected.getNow());
+        assertEquals(PING_PAYLOAD_HEX, delivered.toString());
+    }
+
+    @Test
+    void violationResetsTheStream() {
+        Future<String> selected = negotiateAsResponder();
+
+        stream.listener.onData(stream, hex(PING_HEX));
+
+        assertEquals("expected /multistream/1.0.0, got '/ipfs/ping/1.0.0'", selected.cause().getMessage());
+        assertTrue(stream.reset);
+    }
+
+    @Test
+    void timeoutResetsTheStream() {
+        loop.freezeTime();
+        Future<String> selected = negotiateAsResponder();
+
+        loop.advanceTimeBy(2, TimeUnit.SECONDS);
+        loop.runScheduledPendingTasks();
+
+        assertEquals("multistream negotiation timed out after PT1S", selected.cause().getMessage());
+        assertTrue(stream.reset);
+    }
+
+    @Test
+    void remoteCloseBeforeSelectionFails() {
+        Future<String> selected = negotiateAsResponder();
+
+        stream.listener.onRemoteClose(stream);
+
+        assertFalse(selected.isSuccess());
+        assertEquals("stream closed during multistream negotiation", selected.cause().getMessage());
+    }
+
+    private Future<String> negotiateAsResponder() {
+        Future<String> selected = MuxedStreamNegotiator.negotiate(stream,
+                MultistreamNegotiation.responder(Set.of("/ipfs/ping/1.0.0")::contains),
+                ByteBufAllocator.DEFAULT, Duration.ofSeconds(1), protocol -> new Recorder());
+        loop.runPendingTasks();
+        return selected;
+    }
+
+    private final class Recorder implements MuxedStream.Listener {
+        @Override
+        public void onData(MuxedStream s, ByteBuf data) {
+            try {
+                delivered.append(ByteBufUtil.hexDump(data));
+            } finally {
+                data.release();
+            }
+        }
+
+        @Override
+        public void onRemoteClose(MuxedStream s) {
+        }
+
+        @Override
+        public void onReset(MuxedStream s, Throwable cause) {
+        }
+    }
+
+    /** Records writes and resets; inbound data is pushed by the test through {@link #listener}. */
+    private static final class FakeStream implements MuxedStream {
+        private final EventExecutor executor;
+        final StringBuilder written = new StringBuilder();
+        Listener listener;
+        boolean reset;
+
+        FakeStream(EventExecutor executor) {
+            this.executor = executor;
+        }
+
+        @Override
+        public int id() {
+            return 3;
+        }
+
+        @Override
+        public boolean isInitiator() {
+            return false;
+        }
+
+        @Override
+        public EventExecutor executor() {
+            return executor;
+        }
+
+        @Override
+        public void setListener(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public Future<Void> write(ByteBuf data) {
+            try {
+                written.append(ByteBufUtil.hexDump(data));
+            } finally {
+                data.release();
+            }
+            return executor.newSucceededFuture(null);
+        }
+
+        @Override
+        public Future<Void> closeWrite() {
+            return executor.newSucceededFuture(null);
+        }
+
+        @Override
+        public void reset() {
+            reset = true;
+        }
+
+        @Override
+        public void pauseReading() {
+        }
+
+        @Override
+        public void resumeReading() {
+        }
+
+        @Override
+        public Future<Void> closeFuture() {
+            return executor.newPromise();
+        }
+    }
+}
