@@ -135,7 +135,7 @@ class PnetHandlerTest {
     }
 
     @Test
-    void nonWriteBufferWritesAreRefused() {
+    void nonByteBufWritesAreRefused() {
         EmbeddedChannel channel = new EmbeddedChannel(new PnetHandler(SwarmKey.generate()));
         try {
             assertFalse(channel.writeAndFlush("clear text").isSuccess());
