@@ -239,10 +239,10 @@ public final class Multiaddr {
 
     /** Parses an IP literal strictly and without any DNS lookup (InetAddress.getByName would resolve non-literals). */
     private static byte[] ipBytes(String text, int length) {
-        byte[] b = length == 4
-                ? (NetUtil.isValidIpV4Address(text) && !hasLeadingZeroOctet(text) ? NetUtil.createByteArrayFromIpAddressString(text) : null)
-                : (NetUtil.isValidIpV6Address(text) && text.indexOf('%') < 0 && text.indexOf('[') < 0
-                        ? NetUtil.createByteArrayFromIpAddressString(text) : null);
+        boolean literal = length == 4
+                ? NetUtil.isValidIpV4Address(text) && !hasLeadingZeroOctet(text)
+                : NetUtil.isValidIpV6Address(text) && text.indexOf('%') < 0 && text.indexOf('[') < 0;
+        byte[] b = literal ? NetUtil.createByteArrayFromIpAddressString(text) : null;
         if (b == null) {
             throw new Libp2pException("not an IPv" + (length == 4 ? 4 : 6) + " address: " + text);
         }
