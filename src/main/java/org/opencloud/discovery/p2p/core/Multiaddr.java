@@ -1,5 +1,7 @@
 package org.opencloud.discovery.p2p.core;
 
+import io.netty.util.NetUtil;
+
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -124,12 +126,12 @@ public final class Multiaddr {
         int[] at = {0};
         while (at[0] < bytes.length) {
             Protocol p = Protocol.byCode(Varint.read(bytes, at));
-            int size = p.size >= 0 ? p.size : (int) Varint.read(bytes, at);
-            if (size < 0 || at[0] + size > bytes.length) {
+            long size = p.size >= 0 ? p.size : Varint.read(bytes, at);
+            if (size > bytes.length - at[0]) {
                 throw new Libp2pException("truncated multiaddr value for /" + p.text);
             }
-            byte[] value = Arrays.copyOfRange(bytes, at[0], at[0] + size);
-            at[0] += size;
+            byte[] value = Arrays.copyOfRange(bytes, at[0], at[0] + (int) size);
+            at[0] += (int) size;
             if (p == Protocol.P2P) {
                 PeerId.fromBytes(value);
             }
@@ -235,39 +237,52 @@ public final class Multiaddr {
         };
     }
 
+    /** Parses an IP literal strictly and without any DNS lookup (InetAddress.getByName would resolve non-literals). */
     private static byte[] ipBytes(String text, int length) {
-        boolean literal = length == 4 ? text.matches("\\d{1,3}(\\.\\d{1,3}){3}") : text.contains(":");
-        if (!literal) {
+        boolean literal = length == 4
+                ? NetUtil.isValidIpV4Address(text) && !hasLeadingZeroOctet(text)
+                : NetUtil.isValidIpV6Address(text) && text.indexOf('%') < 0 && text.indexOf('[') < 0;
+        byte[] b = literal ? NetUtil.createByteArrayFromIpAddressString(text) : null;
+        if (b == null) {
             throw new Libp2pException("not an IPv" + (length == 4 ? 4 : 6) + " address: " + text);
         }
-        try {
-            byte[] b = InetAddress.getByName(text).getAddress(); // a literal: no DNS lookup happens
-            if (b.length == 16 && length == 16) {
-                return b;
-            }
-            if (b.length == 4 && length == 4) {
-                return b;
-            }
-            if (b.length == 4) { // an IPv4-mapped IPv6 literal, which the JDK collapses
-                byte[] mapped = new byte[16];
-                mapped[10] = (byte) 0xFF;
-                mapped[11] = (byte) 0xFF;
-                System.arraycopy(b, 0, mapped, 12, 4);
-                return mapped;
-            }
-        } catch (UnknownHostException e) {
-            throw new Libp2pException("bad IP address " + text, e);
+        if (b.length == 4 && length == 16) { // an IPv4-mapped IPv6 literal
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(b, 0, mapped, 12, 4);
+            return mapped;
         }
-        throw new Libp2pException("bad IP address " + text);
+        return b;
+    }
+
+    /** go rejects octets like {@code 010} (octal in some parsers); so do we. */
+    private static boolean hasLeadingZeroOctet(String text) {
+        for (String octet : text.split("\\.")) {
+            if (octet.length() > 1 && octet.charAt(0) == '0') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String ipText(byte[] ip) {
-        try {
-            InetAddress a = InetAddress.getByAddress(ip);
-            return ip.length == 4 ? a.getHostAddress() : rfc5952(ip);
-        } catch (UnknownHostException e) {
-            throw new Libp2pException("bad IP bytes", e);
+        if (ip.length == 4) {
+            return (ip[0] & 0xFF) + "." + (ip[1] & 0xFF) + "." + (ip[2] & 0xFF) + "." + (ip[3] & 0xFF);
         }
+        if (isIpv4Mapped(ip)) { // RFC 5952 section 5, as go-multiaddr prints it
+            return "::ffff:" + ipText(Arrays.copyOfRange(ip, 12, 16));
+        }
+        return rfc5952(ip);
+    }
+
+    private static boolean isIpv4Mapped(byte[] ip) {
+        for (int i = 0; i < 10; i++) {
+            if (ip[i] != 0) {
+                return false;
+            }
+        }
+        return ip[10] == (byte) 0xFF && ip[11] == (byte) 0xFF;
     }
 
     /** IPv6 text as RFC 5952 writes it: lower case, no leading zeros, the longest zero run as {@code ::}. */

@@ -8,15 +8,16 @@ import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.opencloud.discovery.p2p.core.pb.KeysProto;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 
@@ -74,7 +75,12 @@ public final class PublicKey {
         return encoded.clone();
     }
 
-    /** Verifies {@code signature} over {@code message} the way go-libp2p and js-libp2p sign with this key type. */
+    /**
+     * Verifies {@code signature} over {@code message} the way go-libp2p and js-libp2p sign with this key type.
+     * A signature that cannot even be parsed is invalid (false): it comes from the remote peer.
+     *
+     * @throws Libp2pException if this key itself cannot be used (a malformed Secp256k1 point or PKIX key)
+     */
     public boolean verify(byte[] message, byte[] signature) {
         try {
             return switch (type) {
@@ -93,16 +99,25 @@ public final class PublicKey {
         X9ECParameters curve = SECNamedCurves.getByName("secp256k1");
         ECDomainParameters domain = new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH());
         ECPublicKeyParameters key = new ECPublicKeyParameters(curve.getCurve().decodePoint(data), domain);
+        BigInteger r;
+        BigInteger s;
+        try {
+            ASN1Sequence seq = ASN1Sequence.getInstance(signature);
+            if (seq.size() != 2) {
+                return false;
+            }
+            r = ASN1Integer.getInstance(seq.getObjectAt(0)).getValue();
+            s = ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
         byte[] hash = new byte[32];
         SHA256Digest digest = new SHA256Digest();
         digest.update(message, 0, message.length);
         digest.doFinal(hash, 0);
-        ASN1Sequence seq = ASN1Sequence.getInstance(signature);
-        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-        signer.init(false, key);
-        return signer.verifySignature(hash,
-                ASN1Integer.getInstance(seq.getObjectAt(0)).getValue(),
-                ASN1Integer.getInstance(seq.getObjectAt(1)).getValue());
+        ECDSASigner verifier = new ECDSASigner();
+        verifier.init(false, key);
+        return verifier.verifySignature(hash, r, s);
     }
 
     private boolean verifyJca(String keyAlgorithm, String signatureAlgorithm, byte[] message, byte[] signature)
@@ -110,7 +125,11 @@ public final class PublicKey {
         Signature verifier = Signature.getInstance(signatureAlgorithm);
         verifier.initVerify(KeyFactory.getInstance(keyAlgorithm).generatePublic(new X509EncodedKeySpec(data)));
         verifier.update(message);
-        return verifier.verify(signature);
+        try {
+            return verifier.verify(signature);
+        } catch (SignatureException e) {
+            return false;
+        }
     }
 
     @Override
