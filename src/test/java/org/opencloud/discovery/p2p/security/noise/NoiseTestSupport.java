@@ -11,6 +11,7 @@ import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -33,8 +34,12 @@ final class NoiseTestSupport {
         final EmbeddedChannel channel = new EmbeddedChannel();
 
         Peer(boolean initiator, PeerId expectedRemote) {
+            this(initiator, expectedRemote, NoiseHandshakeHandler.DEFAULT_TIMEOUT);
+        }
+
+        Peer(boolean initiator, PeerId expectedRemote, Duration timeout) {
             channel.pipeline().addLast(NoiseHandshakeHandler.NAME,
-                    new NoiseHandshakeHandler(identity, initiator, expectedRemote, MUXERS, result));
+                    new NoiseHandshakeHandler(identity, initiator, expectedRemote, MUXERS, result, timeout));
             channel.pipeline().addLast(sink);
         }
 
