@@ -354,7 +354,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     }
 
     private void goAwayAndClose(int code) {
-        if (closed) {
+        if (closed || localGoingAway) {
             return;
         }
         localGoingAway = true;
