@@ -1,0 +1,471 @@
+package org.opencloud.discovery.p2p.mux.yamux;
+
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.FLAG_ACK;
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.FLAG_FIN;
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.FLAG_RST;
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.FLAG_SYN;
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.TYPE_DATA;
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.TYPE_GO_AWAY;
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.TYPE_PING;
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.TYPE_WINDOW_UPDATE;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseNotifier;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.opencloud.discovery.p2p.core.Libp2pException;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A yamux session over one secured connection: installed above a handler that delivers and accepts
+ * plaintext {@link ByteBuf}s (see {@link #addTo}). The TCP dialer is the client and opens odd stream
+ * ids, the listener opens even ones.
+ *
+ * <p>Threading: state lives on the channel's event loop; public methods may be called from any
+ * thread. Inbound streams are handed to {@code onInboundStream} on the event loop, already
+ * acknowledged; set a listener there (data arriving earlier is held for it).
+ *
+ * <p>Writes are batched: frames produced while handling a read are flushed once at
+ * {@code channelReadComplete}, other operations flush once per call.
+ */
+public final class YamuxSession extends ChannelDuplexHandler {
+
+    public static final String DECODER_NAME = "yamux-decoder";
+    public static final String SESSION_NAME = "yamux-session";
+
+    private static final Logger log = LoggerFactory.getLogger(YamuxSession.class);
+    /** RTT assumed before the first pong, and the floor of measured ones (see {@link #rttNanosForWindow}). */
+    private static final long MIN_RTT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final boolean client;
+    private final YamuxConfig config;
+    private final Consumer<MuxedStream> onInboundStream;
+    private final YamuxPing ping;
+    private final IntObjectHashMap<YamuxStream> streams = new IntObjectHashMap<>();
+    private final ArrayDeque<YamuxStream> awaitingWritability = new ArrayDeque<>();
+    private final int extraInitialWindow;
+    private ChannelHandlerContext ctx;
+    private Future<Void> succeeded;
+    private int nextStreamId;
+    private int inboundStreams;
+    private int unackedOutboundStreams;
+    private boolean started;
+    private boolean remoteGoingAway;
+    private boolean localGoingAway;
+    private boolean closed;
+    private boolean failed;
+    private Libp2pException closeCause;
+    private boolean reading;
+    private boolean flushPending;
+
+    public YamuxSession(boolean client, YamuxConfig config, Consumer<MuxedStream> onInboundStream) {
+        this.client = client;
+        this.config = config;
+        this.onInboundStream = onInboundStream;
+        this.ping = new YamuxPing(this, config);
+        this.nextStreamId = client ? 1 : 2;
+        this.extraInitialWindow = config.initialWindowSize() - YamuxConfig.SPEC_INITIAL_WINDOW;
+    }
+
+    /** Adds the frame decoder and this session at the end of {@code pipeline}. */
+    public void addTo(ChannelPipeline pipeline) {
+        pipeline.addLast(DECODER_NAME, new YamuxFrameCodec(config.maxWindowSize()));
+        pipeline.addLast(SESSION_NAME, this);
+    }
+
+    /** Opens an outbound stream (Window Update + SYN); fails if the session closes or goes away. */
+    public Future<MuxedStream> openStream() {
+        EventExecutor loop = ctx != null ? ctx.executor() : null;
+        if (loop == null) {
+            return ImmediateEventExecutor.INSTANCE.newFailedFuture(new Libp2pException("yamux session not installed"));
+        }
+        return callOnLoop(loop, () -> {
+            if (closed || localGoingAway || remoteGoingAway) {
+                return loop.newFailedFuture(new Libp2pException("yamux session " + this + " is closing"));
+            }
+            if (unackedOutboundStreams >= config.maxUnackedOutboundStreams() || nextStreamId < 0) {
+                return loop.newFailedFuture(new Libp2pException("yamux session " + this
+                        + ": too many unacknowledged streams or stream ids exhausted"));
+            }
+            YamuxStream stream = new YamuxStream(this, nextStreamId, true, config);
+            nextStreamId += 2;
+            streams.put(stream.id(), stream);
+            unackedOutboundStreams++;
+            writeStreamControl(stream.id(), FLAG_SYN, extraInitialWindow);
+            flushIfIdle();
+            return loop.newSucceededFuture(stream);
+        });
+    }
+
+    /** Measures the round trip with a yamux ping, in nanoseconds; shares an outstanding ping. */
+    public Future<Long> ping() {
+        if (ctx == null) {
+            return ImmediateEventExecutor.INSTANCE.newFailedFuture(new Libp2pException("yamux session not installed"));
+        }
+        return callOnLoop(ctx.executor(), () -> closed
+                ? ctx.executor().newFailedFuture(closeCause)
+                : ping.ping(ctx.executor()));
+    }
+
+    /** Sends Go Away (normal) and closes the connection; the future completes once it is closed. */
+    public Future<Void> close() {
+        if (ctx == null) {
+            return ImmediateEventExecutor.INSTANCE.newFailedFuture(new Libp2pException("yamux session not installed"));
+        }
+        runOnLoop(ctx.executor(), () -> goAwayAndClose(YamuxFrame.GO_AWAY_NORMAL));
+        return ctx.channel().closeFuture();
+    }
+
+    /** Completes when the connection is closed. */
+    public Future<Void> closeFuture() {
+        return ctx.channel().closeFuture();
+    }
+
+    public boolean isOpen() {
+        return ctx != null && !closed && !localGoingAway && ctx.channel().isActive();
+    }
+
+    /** Open streams; read it on the event loop for an exact value. */
+    public int streamCount() {
+        return streams.size();
+    }
+
+    // ---- Netty events ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.succeeded = ctx.executor().newSucceededFuture(null);
+        this.closeCause = new Libp2pException("yamux connection " + ctx.channel() + " closed");
+        if (ctx.channel().isActive()) {
+            start();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        start();
+        ctx.fireChannelActive();
+    }
+
+    private void start() {
+        if (!started) {
+            started = true;
+            ping.start(ctx.executor());
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof YamuxFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        reading = true;
+        try {
+            if (closed || failed) {
+                log.debug("yamux {}: dropping {} after close", this, frame);
+            } else if (!localGoingAway) {
+                handleFrame(frame);
+            } else if ((frame.type() == TYPE_DATA || frame.type() == TYPE_WINDOW_UPDATE)) {
+                handleFrameWhileGoingAway(frame);
+            }
+        } catch (Libp2pException e) {
+            protocolError(e.getMessage());
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            // Only the streams waiting now: one that blocks again re-queues itself for the next round.
+            for (int n = awaitingWritability.size(); n > 0 && ctx.channel().isWritable(); n--) {
+                YamuxStream stream = awaitingWritability.poll();
+                stream.awaitingWritability = false;
+                stream.resumeSending();
+            }
+            flushIfIdle();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        shutdown();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        shutdown();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (reason instanceof Libp2pException) {
+            protocolError(reason.getMessage());
+        } else if (!closed) {
+            log.warn("yamux connection {} failed, closing it", ctx.channel(), cause);
+            closeCause = new Libp2pException("yamux connection " + ctx.channel() + " failed", cause);
+            ctx.close();
+        }
+    }
+
+    // ---- frame handling ----
+
+    private void handleFrame(YamuxFrame frame) {
+        switch (frame.type()) {
+            case TYPE_DATA, TYPE_WINDOW_UPDATE -> handleStreamFrame(frame);
+            case TYPE_PING -> handlePing(frame);
+            case TYPE_GO_AWAY -> handleGoAway(frame);
+            default -> log.debug("yamux {}: ignoring {}", this, frame);
+        }
+    }
+
+    private void handleStreamFrame(YamuxFrame frame) {
+        int id = frame.streamId();
+        YamuxStream stream = frame.hasFlag(FLAG_SYN) ? acceptInbound(id) : streams.get(id);
+        if (stream == null) {
+            log.debug("yamux {}: ignoring {} for unknown or closed stream", this, frame);
+            return;
+        }
+        if (frame.hasFlag(FLAG_ACK)) {
+            stream.onAck();
+        }
+        if (frame.type() == TYPE_WINDOW_UPDATE && !frame.hasFlag(FLAG_RST)) {
+            stream.onWindowUpdate(frame.unsignedLength());
+        } else if (frame.type() == TYPE_DATA && frame.length() > 0) {
+            if (!stream.tryReceive(frame.length())) {
+                throw new Libp2pException("stream " + id + " received " + frame.unsignedLength()
+                        + " bytes beyond its receive window");
+            }
+            stream.onData(frame.data().retain());
+        }
+        if (frame.hasFlag(FLAG_FIN)) {
+            stream.onRemoteFin();
+        }
+        if (frame.hasFlag(FLAG_RST)) {
+            stream.onRemoteReset();
+        }
+    }
+
+    /** The new inbound stream, or null if it was refused with RST. */
+    private YamuxStream acceptInbound(int id) {
+        if (id == 0 || (id % 2 == 1) == client) {
+            throw new Libp2pException("SYN for stream " + Integer.toUnsignedString(id)
+                    + " with the wrong parity (both endpoints act as " + (client ? "client" : "server") + ")");
+        }
+        if (streams.containsKey(id)) {
+            throw new Libp2pException("duplicate SYN for live stream " + id);
+        }
+        if (inboundStreams >= config.maxInboundStreams()) {
+            log.debug("yamux {}: refusing stream {}, {} inbound streams open", this, id, inboundStreams);
+            writeStreamControl(id, FLAG_RST, 0);
+            flushIfIdle();
+            return null;
+        }
+        YamuxStream stream = new YamuxStream(this, id, false, config);
+        streams.put(id, stream);
+        inboundStreams++;
+        writeStreamControl(id, FLAG_ACK, extraInitialWindow);
+        flushIfIdle();
+        try {
+            onInboundStream.accept(stream);
+        } catch (RuntimeException e) {
+            log.warn("yamux {}: inbound stream handler failed for stream {}", this, id, e);
+            stream.reset();
+        }
+        return stream;
+    }
+
+    /** After our Go Away: new streams are refused, existing ones finish normally. */
+    private void handleFrameWhileGoingAway(YamuxFrame frame) {
+        if (frame.hasFlag(FLAG_SYN) && !streams.containsKey(frame.streamId())) {
+            writeStreamControl(frame.streamId(), FLAG_RST, 0);
+            flushIfIdle();
+        } else {
+            handleStreamFrame(frame);
+        }
+    }
+
+    private void handlePing(YamuxFrame frame) {
+        if (frame.flags() == FLAG_SYN) {
+            writePing(FLAG_ACK, frame.length());
+            flushIfIdle();
+        } else if (frame.flags() == FLAG_ACK) {
+            ping.onPong(frame.length());
+        } else {
+            log.debug("yamux {}: ignoring ping with flags {}", this, frame.flags());
+        }
+    }
+
+    private void handleGoAway(YamuxFrame frame) {
+        remoteGoingAway = true;
+        if (frame.length() == YamuxFrame.GO_AWAY_NORMAL) {
+            log.debug("yamux {}: remote is going away", this);
+        } else {
+            log.error("yamux {}: remote closed the session with error code {}", this, frame.unsignedLength());
+        }
+    }
+
+    private void protocolError(String reason) {
+        if (closed || failed) {
+            return;
+        }
+        failed = true;
+        log.warn("yamux protocol error on {}: {}; sending Go Away and closing", ctx.channel(), reason);
+        closeCause = new Libp2pException("yamux protocol error on " + ctx.channel() + ": " + reason);
+        goAwayAndClose(YamuxFrame.GO_AWAY_PROTOCOL_ERROR);
+    }
+
+    void keepAliveTimedOut(long timeoutNanos) {
+        log.warn("yamux {}: no pong within {} ms, closing the connection", ctx.channel(),
+                TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+        closeCause = new Libp2pException("yamux keep-alive timed out on " + ctx.channel());
+        ctx.close();
+    }
+
+    private void goAwayAndClose(int code) {
+        if (closed || localGoingAway) {
+            return;
+        }
+        localGoingAway = true;
+        ctx.writeAndFlush(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_GO_AWAY, 0, 0, code))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void shutdown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ping.stop(closeCause);
+        awaitingWritability.clear();
+        for (YamuxStream stream : new ArrayList<>(streams.values())) {
+            stream.onConnectionClosed(closeCause);
+        }
+        streams.clear();
+    }
+
+    // ---- services for streams and the pinger, on the event loop ----
+
+    EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    Future<Void> succeededFuture() {
+        return succeeded;
+    }
+
+    int maxFrameSize() {
+        return config.maxFrameSize();
+    }
+
+    /** Measured RTT, at least 1 ms: event-loop latency counts too, and a loopback ping understates it. */
+    long rttNanosForWindow() {
+        return Math.max(ping.rttNanos(), MIN_RTT_NANOS);
+    }
+
+    boolean channelWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    /** Parks a stream until the channel is writable; flushes so the outbound buffer can drain. */
+    void awaitWritability(YamuxStream stream) {
+        if (!stream.awaitingWritability) {
+            stream.awaitingWritability = true;
+            awaitingWritability.add(stream);
+        }
+        ctx.flush();
+    }
+
+    void writeData(int streamId, ByteBuf payload) {
+        ctx.write(YamuxFrameCodec.encodeData(ctx.alloc(), streamId, payload), ctx.voidPromise());
+    }
+
+    void writeStreamControl(int streamId, int flags, int delta) {
+        ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_WINDOW_UPDATE, flags, streamId, delta),
+                ctx.voidPromise());
+    }
+
+    void writePing(int flags, int value) {
+        ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_PING, flags, 0, value), ctx.voidPromise());
+    }
+
+    /** Flushes now, or at the end of the current read batch. */
+    void flushIfIdle() {
+        if (reading) {
+            flushPending = true;
+        } else {
+            ctx.flush();
+        }
+    }
+
+    void outboundStreamAcked() {
+        unackedOutboundStreams--;
+    }
+
+    void streamClosed(YamuxStream stream) {
+        if (streams.get(stream.id()) != stream) {
+            return;
+        }
+        streams.remove(stream.id());
+        if (!stream.isInitiator()) {
+            inboundStreams--;
+        } else if (stream.isAwaitingAck()) {
+            unackedOutboundStreams--;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "YamuxSession[" + (client ? "client" : "server") + ", " + (ctx != null ? ctx.channel() : "unbound") + "]";
+    }
+
+    // ---- event-loop hand-over, shared with YamuxStream ----
+
+    static void runOnLoop(EventExecutor loop, Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    static <T> Future<T> callOnLoop(EventExecutor loop, Supplier<Future<T>> call) {
+        if (loop.inEventLoop()) {
+            return call.get();
+        }
+        Promise<T> promise = loop.newPromise();
+        loop.execute(() -> PromiseNotifier.cascade(call.get(), promise));
+        return promise;
+    }
+}

@@ -1,0 +1,349 @@
+package org.opencloud.discovery.p2p.mux.yamux;
+
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.FLAG_FIN;
+import static org.opencloud.discovery.p2p.mux.yamux.YamuxFrame.FLAG_RST;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import org.opencloud.discovery.p2p.core.Libp2pException;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One yamux stream. All state is touched on the session's event loop only; public methods called
+ * from other threads are handed over to it. The send side queues writes beyond the peer's credit
+ * (or while the channel is not writable) and completes their futures as the bytes go out; the
+ * receive side holds data while paused or before a listener is set.
+ */
+final class YamuxStream implements MuxedStream {
+
+    private static final Logger log = LoggerFactory.getLogger(YamuxStream.class);
+
+    private record PendingWrite(ByteBuf data, Promise<Void> promise) {}
+
+    private final YamuxSession session;
+    private final int id;
+    private final boolean initiator;
+    private final Promise<Void> closeFuture;
+    private final YamuxReceiveWindow receiveWindow;
+    private Listener listener;
+
+    private final ArrayDeque<PendingWrite> sendQueue = new ArrayDeque<>();
+    private long sendCredit = YamuxConfig.SPEC_INITIAL_WINDOW;
+    private Promise<Void> finPromise;
+    private boolean finSent;
+    private boolean acked;
+    boolean awaitingWritability;
+
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    private boolean paused;
+    private boolean delivering;
+    private boolean remoteFin;
+    private boolean remoteFinDelivered;
+    private Throwable resetCause;
+    private boolean resetDelivered;
+    private boolean closed;
+
+    YamuxStream(YamuxSession session, int id, boolean initiator, YamuxConfig config) {
+        this.session = session;
+        this.id = id;
+        this.initiator = initiator;
+        this.closeFuture = session.executor().newPromise();
+        this.receiveWindow = new YamuxReceiveWindow(config.initialWindowSize(), config.maxWindowSize(),
+                System.nanoTime());
+    }
+
+    @Override
+    public int id() {
+        return id;
+    }
+
+    @Override
+    public boolean isInitiator() {
+        return initiator;
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return session.executor();
+    }
+
+    @Override
+    public void setListener(Listener listener) {
+        YamuxSession.runOnLoop(executor(), () -> {
+            this.listener = listener;
+            if (resetCause != null) {
+                deliverReset();
+            } else {
+                deliverHeld();
+            }
+        });
+    }
+
+    @Override
+    public Future<Void> write(ByteBuf data) {
+        return YamuxSession.callOnLoop(executor(), () -> writeOnLoop(data));
+    }
+
+    private Future<Void> writeOnLoop(ByteBuf data) {
+        Throwable refusal = resetCause != null ? resetCause
+                : finPromise != null ? new Libp2pException("write side of yamux stream " + id + " is closed")
+                : null;
+        if (refusal != null) {
+            data.release();
+            return executor().newFailedFuture(refusal);
+        }
+        if (sendQueue.isEmpty()) {
+            sendAvailable(data);
+            if (!data.isReadable()) {
+                data.release();
+                session.flushIfIdle();
+                return session.succeededFuture();
+            }
+        }
+        Promise<Void> promise = executor().newPromise();
+        sendQueue.add(new PendingWrite(data, promise));
+        session.flushIfIdle();
+        return promise;
+    }
+
+    /** Writes as much of {@code data} as the peer's credit and the channel allow. */
+    private void sendAvailable(ByteBuf data) {
+        while (data.isReadable() && sendCredit > 0) {
+            if (!session.channelWritable()) {
+                session.awaitWritability(this);
+                return;
+            }
+            int length = (int) Math.min(Math.min(data.readableBytes(), sendCredit), session.maxFrameSize());
+            session.writeData(id, data.readRetainedSlice(length));
+            sendCredit -= length;
+        }
+    }
+
+    /** Continues queued writes after new credit or restored channel writability. */
+    void resumeSending() {
+        while (!sendQueue.isEmpty()) {
+            PendingWrite write = sendQueue.peek();
+            sendAvailable(write.data());
+            if (write.data().isReadable()) {
+                return;
+            }
+            sendQueue.poll();
+            write.data().release();
+            write.promise().trySuccess(null);
+        }
+        if (finPromise != null && !finSent && resetCause == null) {
+            sendFin();
+        }
+    }
+
+    @Override
+    public Future<Void> closeWrite() {
+        return YamuxSession.callOnLoop(executor(), () -> {
+            if (resetCause != null) {
+                return executor().newFailedFuture(resetCause);
+            }
+            if (finPromise == null) {
+                finPromise = executor().newPromise();
+                if (sendQueue.isEmpty()) {
+                    sendFin();
+                    session.flushIfIdle();
+                }
+            }
+            return finPromise;
+        });
+    }
+
+    private void sendFin() {
+        finSent = true;
+        session.writeStreamControl(id, FLAG_FIN, 0);
+        finPromise.trySuccess(null);
+        if (remoteFin) {
+            closeFully();
+        }
+    }
+
+    @Override
+    public void reset() {
+        YamuxSession.runOnLoop(executor(), () -> {
+            if (resetCause != null || closed) {
+                return;
+            }
+            session.writeStreamControl(id, FLAG_RST, 0);
+            session.flushIfIdle();
+            terminate(new Libp2pException("yamux stream " + id + " reset locally"));
+        });
+    }
+
+    @Override
+    public void pauseReading() {
+        YamuxSession.runOnLoop(executor(), () -> paused = true);
+    }
+
+    @Override
+    public void resumeReading() {
+        YamuxSession.runOnLoop(executor(), () -> {
+            paused = false;
+            deliverHeld();
+            grantCredit();
+            session.flushIfIdle();
+        });
+    }
+
+    @Override
+    public Future<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    // ---- events from the session, on the event loop ----
+
+    void onAck() {
+        if (!acked) {
+            acked = true;
+            session.outboundStreamAcked();
+        }
+    }
+
+    boolean isAwaitingAck() {
+        return initiator && !acked;
+    }
+
+    void onWindowUpdate(long delta) {
+        sendCredit += delta;
+        if (delta > 0 && resetCause == null && !awaitingWritability) {
+            resumeSending();
+        }
+    }
+
+    /** False if the peer exceeded the window: a protocol error. */
+    boolean tryReceive(int bytes) {
+        return receiveWindow.tryReceive(bytes);
+    }
+
+    /** Takes ownership of {@code data}. */
+    void onData(ByteBuf data) {
+        if (resetCause != null || remoteFin) {
+            data.release();
+            return;
+        }
+        held.add(data);
+        deliverHeld();
+    }
+
+    void onRemoteFin() {
+        if (remoteFin || resetCause != null) {
+            return;
+        }
+        remoteFin = true;
+        deliverHeld();
+        if (finSent) {
+            closeFully();
+        }
+    }
+
+    void onRemoteReset() {
+        if (!closed) {
+            terminate(new Libp2pException("yamux stream " + id + " reset by remote"));
+        }
+    }
+
+    void onConnectionClosed(Throwable cause) {
+        if (!closed) {
+            terminate(cause);
+        }
+    }
+
+    // ---- delivery and lifecycle ----
+
+    private void deliverHeld() {
+        if (delivering || listener == null) {
+            return;
+        }
+        delivering = true;
+        try {
+            ByteBuf data;
+            while (!paused && resetCause == null && (data = held.poll()) != null) {
+                int length = data.readableBytes();
+                listener.onData(this, data);
+                receiveWindow.consumed(length);
+                grantCredit();
+            }
+            if (remoteFin && !remoteFinDelivered && held.isEmpty() && resetCause == null) {
+                remoteFinDelivered = true;
+                listener.onRemoteClose(this);
+            }
+        } catch (RuntimeException e) {
+            log.warn("listener of yamux stream {} on {} failed; resetting the stream", id, session, e);
+            reset();
+        } finally {
+            delivering = false;
+        }
+    }
+
+    private void grantCredit() {
+        if (paused || remoteFin || resetCause != null) {
+            return;
+        }
+        int delta = receiveWindow.grant(System.nanoTime(), session.rttNanosForWindow());
+        if (delta > 0) {
+            session.writeStreamControl(id, 0, delta);
+        }
+    }
+
+    private void closeFully() {
+        closed = true;
+        session.streamClosed(this);
+        closeFuture.trySuccess(null);
+    }
+
+    private void terminate(Throwable cause) {
+        resetCause = cause;
+        closed = true;
+        PendingWrite write;
+        while ((write = sendQueue.poll()) != null) {
+            write.data().release();
+            write.promise().tryFailure(cause);
+        }
+        if (finPromise != null) {
+            finPromise.tryFailure(cause);
+        }
+        ByteBuf data;
+        while ((data = held.poll()) != null) {
+            data.release();
+        }
+        session.streamClosed(this);
+        closeFuture.tryFailure(cause);
+        deliverReset();
+    }
+
+    private void deliverReset() {
+        if (listener == null || resetDelivered) {
+            return;
+        }
+        resetDelivered = true;
+        try {
+            listener.onReset(this, resetCause);
+        } catch (RuntimeException e) {
+            log.warn("listener of yamux stream {} on {} failed in onReset", id, session, e);
+        }
+    }
+
+    /** For tests and diagnostics: the current receive window. */
+    int receiveWindowSize() {
+        return receiveWindow.size();
+    }
+
+    /** For tests and diagnostics: the credit the peer granted us that is not yet used. */
+    long sendCredit() {
+        return sendCredit;
+    }
+
+    @Override
+    public String toString() {
+        return "YamuxStream[" + id + (initiator ? ", outbound" : ", inbound") + "]";
+    }
+}

@@ -1,0 +1,34 @@
+package org.opencloud.discovery.p2p.mux.yamux;
+
+import io.netty.buffer.ByteBuf;
+import java.io.ByteArrayOutputStream;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
+
+/** Collects what a stream delivers, releasing every buffer. */
+final class YamuxRecordingListener implements MuxedStream.Listener {
+
+    final ByteArrayOutputStream received = new ByteArrayOutputStream();
+    boolean remoteClosed;
+    Throwable resetCause;
+
+    @Override
+    public void onData(MuxedStream stream, ByteBuf data) {
+        try {
+            byte[] bytes = new byte[data.readableBytes()];
+            data.readBytes(bytes);
+            received.writeBytes(bytes);
+        } finally {
+            data.release();
+        }
+    }
+
+    @Override
+    public void onRemoteClose(MuxedStream stream) {
+        remoteClosed = true;
+    }
+
+    @Override
+    public void onReset(MuxedStream stream, Throwable cause) {
+        resetCause = cause;
+    }
+}
