@@ -52,7 +52,11 @@ public final class MuxedStreamNegotiator implements MuxedStream.Listener {
         Promise<String> selected = stream.executor().newPromise();
         MuxedStreamNegotiator negotiator = new MuxedStreamNegotiator(Objects.requireNonNull(negotiation),
                 Objects.requireNonNull(alloc), Objects.requireNonNull(protocolListeners), selected);
-        stream.executor().execute(() -> negotiator.start(stream, timeout));
+        if (stream.executor().inEventLoop()) {
+            negotiator.start(stream, timeout);
+        } else {
+            stream.executor().execute(() -> negotiator.start(stream, timeout));
+        }
         return selected;
     }
 
@@ -60,8 +64,9 @@ public final class MuxedStreamNegotiator implements MuxedStream.Listener {
         timeoutTask = stream.executor().schedule(
                 () -> fail(stream, new Libp2pException("multistream negotiation timed out after " + timeout)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
-        stream.setListener(this);
+        // Start before listening: setting the listener delivers bytes that already arrived.
         stream.write(negotiation.start(alloc));
+        stream.setListener(this);
     }
 
     @Override

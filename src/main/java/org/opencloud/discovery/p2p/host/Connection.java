@@ -1,0 +1,166 @@
+package org.opencloud.discovery.p2p.host;
+
+import io.netty.channel.Channel;
+import org.opencloud.discovery.p2p.core.Libp2pException;
+import org.opencloud.discovery.p2p.core.Multiaddr;
+import org.opencloud.discovery.p2p.core.PeerId;
+import org.opencloud.discovery.p2p.core.PublicKey;
+import org.opencloud.discovery.p2p.mux.yamux.YamuxSession;
+
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import org.opencloud.discovery.p2p.multistream.MultistreamNegotiation;
+import org.opencloud.discovery.p2p.multistream.MuxedStreamNegotiator;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An upgraded connection to one authenticated peer: a secured, multiplexed TCP channel.
+ */
+public final class Connection {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    private final Channel channel;
+    private final PeerId remotePeer;
+    private final PublicKey remoteKey;
+    private final Multiaddr remoteAddress;
+    private final boolean inbound;
+    private final YamuxSession session;
+    private final Host host;
+    private volatile long idleSinceNanos = System.nanoTime();
+
+    Connection(Host host, Channel channel, PeerId remotePeer, PublicKey remoteKey, Multiaddr remoteAddress,
+               boolean inbound, YamuxSession session) {
+        this.host = host;
+        this.channel = channel;
+        this.remotePeer = remotePeer;
+        this.remoteKey = remoteKey;
+        this.remoteAddress = remoteAddress;
+        this.inbound = inbound;
+        this.session = session;
+    }
+
+    public PeerId remotePeer() {
+        return remotePeer;
+    }
+
+    public PublicKey remotePublicKey() {
+        return remoteKey;
+    }
+
+    public Multiaddr remoteAddress() {
+        return remoteAddress;
+    }
+
+    public boolean isInbound() {
+        return inbound;
+    }
+
+    public boolean isOpen() {
+        return channel.isActive() && session.isOpen();
+    }
+
+    public int streamCount() {
+        return session.streamCount();
+    }
+
+    /** Opens a stream and agrees on the first of {@code protocols} that the peer serves. */
+    public CompletableFuture<Stream> newStream(List<String> protocols) {
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(new Libp2pException("connection to " + remotePeer + " is closed"));
+        }
+        CompletableFuture<Stream> result = new CompletableFuture<>();
+        session.openStream().addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new Libp2pException("cannot open a stream to " + remotePeer + ": "
+                        + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            MuxedStream muxed = (MuxedStream) f.getNow();
+            negotiate(muxed, MultistreamNegotiation.initiator(protocols)).addListener(n -> {
+                if (n.isSuccess()) {
+                    result.complete((Stream) n.getNow());
+                } else {
+                    result.completeExceptionally(new Libp2pException("cannot open " + protocols + " with "
+                            + remotePeer + ": " + n.cause().getMessage(), n.cause()));
+                }
+            });
+        });
+        return result;
+    }
+
+    /** Serves a stream the peer opened: agrees on a protocol we handle, then calls its handler. */
+    void accept(MuxedStream muxed) {
+        negotiate(muxed, MultistreamNegotiation.responder(p -> host.handler(p) != null)).addListener(n -> {
+            if (!n.isSuccess()) {
+                LOG.debug("inbound stream from {} refused: {}", remotePeer, n.cause().getMessage());
+                return;
+            }
+            Stream stream = (Stream) n.getNow();
+            StreamHandler handler = host.handler(stream.protocol());
+            try {
+                if (handler == null) { // unregistered since the negotiation
+                    stream.reset();
+                } else {
+                    handler.handle(stream);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("handler of {} failed on {}", stream.protocol(), stream, e);
+                stream.reset();
+            }
+        });
+    }
+
+    /** Runs multistream-select on {@code muxed}; the future completes with the agreed {@link Stream}. */
+    private Future<Stream> negotiate(MuxedStream muxed, MultistreamNegotiation negotiation) {
+        touch();
+        Stream[] agreed = new Stream[1];
+        Promise<Stream> result = muxed.executor().newPromise();
+        MuxedStreamNegotiator.negotiate(muxed, negotiation, channel.alloc(), host.config().handshakeTimeout(),
+                protocol -> {
+                    agreed[0] = new Stream(muxed, this, protocol);
+                    return agreed[0].holdingListener();
+                }).addListener(n -> {
+                    if (n.isSuccess()) {
+                        result.setSuccess(agreed[0]);
+                    } else {
+                        result.setFailure(n.cause());
+                    }
+                });
+        return result;
+    }
+
+    public CompletableFuture<Void> close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        session.close().addListener(f -> channel.close().addListener(c -> done.complete(null)));
+        return done;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    YamuxSession session() {
+        return session;
+    }
+
+    Host host() {
+        return host;
+    }
+
+    void touch() {
+        idleSinceNanos = System.nanoTime();
+    }
+
+    long idleSinceNanos() {
+        return idleSinceNanos;
+    }
+
+    @Override
+    public String toString() {
+        return (inbound ? "inbound" : "outbound") + " connection with " + remotePeer + " at " + remoteAddress;
+    }
+}

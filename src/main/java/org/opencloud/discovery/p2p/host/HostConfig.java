@@ -1,0 +1,157 @@
+package org.opencloud.discovery.p2p.host;
+
+import org.opencloud.discovery.p2p.core.Multiaddr;
+import org.opencloud.discovery.p2p.core.PrivateKey;
+import org.opencloud.discovery.p2p.pnet.SwarmKey;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link Host}. Mutable while building, read once by {@link Host#start()}. Defaults
+ * follow what go- and js-libp2p peers expect of a well-behaved node.
+ */
+public final class HostConfig {
+    private PrivateKey identity;
+    private final List<Multiaddr> listenAddresses = new ArrayList<>();
+    private SwarmKey privateNetworkKey;
+    private boolean privateNetworkRequired;
+    private String agentVersion = "oc-discovery-camel/" + Objects.requireNonNullElse(
+            HostConfig.class.getPackage().getImplementationVersion(), "dev");
+    private ConnectionGate gate = ConnectionGate.ALLOW_ALL;
+    private int maxConnections = 1024;
+    private int maxStreamsPerConnection = 1000;
+    private int maxMessageSize = 4 << 20;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration dialTimeout = Duration.ofSeconds(10);
+    private Duration idleTimeout = Duration.ofMinutes(2);
+    private int ioThreads;
+
+    public static HostConfig withIdentity(PrivateKey identity) {
+        HostConfig c = new HostConfig();
+        c.identity = Objects.requireNonNull(identity, "identity");
+        return c;
+    }
+
+    /** Adds a listen address such as {@code /ip4/0.0.0.0/tcp/4001} (port 0 picks a free port). */
+    public HostConfig listen(Multiaddr address) {
+        listenAddresses.add(address);
+        return this;
+    }
+
+    /** Joins the private network of this pre-shared key (swarm.key); null for the open network. */
+    public HostConfig privateNetworkKey(SwarmKey psk) {
+        this.privateNetworkKey = psk;
+        return this;
+    }
+
+    /** When set, {@link Host#start()} refuses to run without a private-network key (go's LIBP2P_FORCE_PNET). */
+    public HostConfig privateNetworkRequired(boolean required) {
+        this.privateNetworkRequired = required;
+        return this;
+    }
+
+    public HostConfig agentVersion(String agentVersion) {
+        this.agentVersion = agentVersion;
+        return this;
+    }
+
+    public HostConfig gate(ConnectionGate gate) {
+        this.gate = Objects.requireNonNull(gate, "gate");
+        return this;
+    }
+
+    /** Connections at once, inbound and outbound; inbound ones beyond it are closed on accept. */
+    public HostConfig maxConnections(int max) {
+        this.maxConnections = max;
+        return this;
+    }
+
+    /** Inbound streams open at once on one connection; yamux resets the ones beyond. */
+    public HostConfig maxStreamsPerConnection(int max) {
+        this.maxStreamsPerConnection = max;
+        return this;
+    }
+
+    /** Default cap of {@link Stream#readToEnd(int)} for one inbound message, in bytes. */
+    public HostConfig maxMessageSize(int bytes) {
+        this.maxMessageSize = bytes;
+        return this;
+    }
+
+    public HostConfig handshakeTimeout(Duration timeout) {
+        this.handshakeTimeout = timeout;
+        return this;
+    }
+
+    public HostConfig dialTimeout(Duration timeout) {
+        this.dialTimeout = timeout;
+        return this;
+    }
+
+    /** A connection without streams for this long is closed. */
+    public HostConfig idleTimeout(Duration timeout) {
+        this.idleTimeout = timeout;
+        return this;
+    }
+
+    /** Event-loop threads; 0 lets Netty choose. */
+    public HostConfig ioThreads(int threads) {
+        this.ioThreads = threads;
+        return this;
+    }
+
+    PrivateKey identity() {
+        return identity;
+    }
+
+    public List<Multiaddr> listenAddresses() {
+        return List.copyOf(listenAddresses);
+    }
+
+    public SwarmKey privateNetworkKey() {
+        return privateNetworkKey;
+    }
+
+    public boolean privateNetworkRequired() {
+        return privateNetworkRequired;
+    }
+
+    public String agentVersion() {
+        return agentVersion;
+    }
+
+    public ConnectionGate gate() {
+        return gate;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxStreamsPerConnection() {
+        return maxStreamsPerConnection;
+    }
+
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public Duration dialTimeout() {
+        return dialTimeout;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public int ioThreads() {
+        return ioThreads;
+    }
+}

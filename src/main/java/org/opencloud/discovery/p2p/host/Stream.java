@@ -1,0 +1,201 @@
+package org.opencloud.discovery.p2p.host;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.concurrent.Future;
+import org.opencloud.discovery.p2p.core.Libp2pException;
+import org.opencloud.discovery.p2p.core.Multiaddr;
+import org.opencloud.discovery.p2p.core.PeerId;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A stream whose protocol has been agreed by multistream-select. Bytes that arrived in the same
+ * frames as the agreement are kept and delivered first to the listener the application sets.
+ *
+ * <p>Threading and ownership follow {@link MuxedStream}: listener callbacks run on the connection's
+ * event loop, buffers handed to the listener are the listener's to release, buffers written are
+ * taken over by the stream.
+ */
+public final class Stream {
+    private final MuxedStream muxed;
+    private final Connection connection;
+    private final String protocol;
+    private ByteBuf pending;
+    private boolean pendingRemoteClose;
+    private Throwable pendingReset;
+    private MuxedStream.Listener listener;
+
+    Stream(MuxedStream muxed, Connection connection, String protocol) {
+        this.muxed = muxed;
+        this.connection = connection;
+        this.protocol = protocol;
+    }
+
+    public String protocol() {
+        return protocol;
+    }
+
+    public PeerId remotePeer() {
+        return connection.remotePeer();
+    }
+
+    public Multiaddr remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public boolean isInitiator() {
+        return muxed.isInitiator();
+    }
+
+    /** Sets who reads this stream; bytes and events already received are delivered to it first. */
+    public void setListener(MuxedStream.Listener newListener) {
+        if (!muxed.executor().inEventLoop()) {
+            muxed.executor().execute(() -> setListener(newListener));
+            return;
+        }
+        this.listener = newListener;
+        ByteBuf data = pending;
+        pending = null;
+        if (data != null) {
+            newListener.onData(muxed, data);
+        }
+        if (pendingReset != null) {
+            newListener.onReset(muxed, pendingReset);
+        } else if (pendingRemoteClose) {
+            newListener.onRemoteClose(muxed);
+        }
+        muxed.resumeReading();
+    }
+
+    /**
+     * The muxed stream's listener once the protocol is agreed, on the event loop: it keeps what arrives
+     * until the application sets its own listener, and pauses reading meanwhile so that is little.
+     */
+    MuxedStream.Listener holdingListener() {
+        muxed.pauseReading();
+        return new MuxedStream.Listener() {
+            @Override
+            public void onData(MuxedStream s, ByteBuf data) {
+                if (listener != null) {
+                    listener.onData(s, data);
+                } else if (pending == null) {
+                    pending = data;
+                } else {
+                    pending = Unpooled.wrappedBuffer(pending, data);
+                }
+            }
+
+            @Override
+            public void onRemoteClose(MuxedStream s) {
+                if (listener != null) {
+                    listener.onRemoteClose(s);
+                } else {
+                    pendingRemoteClose = true;
+                }
+            }
+
+            @Override
+            public void onReset(MuxedStream s, Throwable cause) {
+                if (listener != null) {
+                    listener.onReset(s, cause);
+                } else {
+                    pendingReset = cause;
+                    if (pending != null) {
+                        pending.release();
+                        pending = null;
+                    }
+                }
+            }
+        };
+    }
+
+    /** Writes {@code data} (taking ownership); the future completes once the peer's window admitted it. */
+    public Future<Void> write(ByteBuf data) {
+        return muxed.write(data);
+    }
+
+    public Future<Void> closeWrite() {
+        return muxed.closeWrite();
+    }
+
+    public void reset() {
+        muxed.reset();
+    }
+
+    /** Completes when both sides closed, or when the stream was reset. */
+    public Future<Void> closeFuture() {
+        return muxed.closeFuture();
+    }
+
+    public void pauseReading() {
+        muxed.pauseReading();
+    }
+
+    public void resumeReading() {
+        muxed.resumeReading();
+    }
+
+    /**
+     * Reads until the remote closes its write side and returns everything it sent. A message longer than
+     * {@code maxBytes} resets the stream and fails the future: the sender learns it was refused.
+     */
+    public CompletableFuture<byte[]> readToEnd(int maxBytes) {
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        setListener(new MuxedStream.Listener() {
+            private CompositeByteBuf received;
+
+            @Override
+            public void onData(MuxedStream s, ByteBuf data) {
+                if (result.isDone()) {
+                    data.release();
+                    return;
+                }
+                if (received == null) {
+                    received = data.alloc().compositeBuffer(Integer.MAX_VALUE);
+                }
+                received.addComponent(true, data);
+                if (received.readableBytes() > maxBytes) {
+                    received.release();
+                    received = null;
+                    s.reset();
+                    result.completeExceptionally(new Libp2pException("message on " + protocol + " from "
+                            + remotePeer() + " exceeds the limit of " + maxBytes + " bytes"));
+                }
+            }
+
+            @Override
+            public void onRemoteClose(MuxedStream s) {
+                byte[] bytes = new byte[received == null ? 0 : received.readableBytes()];
+                if (received != null) {
+                    received.readBytes(bytes);
+                    received.release();
+                    received = null;
+                }
+                result.complete(bytes);
+            }
+
+            @Override
+            public void onReset(MuxedStream s, Throwable cause) {
+                if (received != null) {
+                    received.release();
+                    received = null;
+                }
+                result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
+                        + " was reset before the message ended", cause));
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "stream " + muxed.id() + " " + protocol + " with " + connection.remotePeer();
+    }
+}
