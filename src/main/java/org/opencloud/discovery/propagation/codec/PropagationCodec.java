@@ -166,6 +166,23 @@ public final class PropagationCodec {
                 dataType, payload, json.text(node, "stream.signature"));
     }
 
+    /**
+     * A stream event received on a resource protocol: the event's type must be the protocol's
+     * action, so a peer admitted for one protocol cannot smuggle another action through it.
+     */
+    public StreamEvent decodeInboundEvent(String protocolId, byte[] body) {
+        ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);
+        if (protocol == null) {
+            throw new PropagationException(Reason.UNKNOWN_ACTION, "not a resource protocol: " + protocolId);
+        }
+        StreamEvent event = decodeStreamEvent(body);
+        if (event.type() != protocol.action()) {
+            throw new PropagationException(Reason.UNKNOWN_ACTION,
+                    "event type " + event.type() + " on protocol " + protocolId);
+        }
+        return event;
+    }
+
     private NatsEnvelope envelope(ObjectNode root) {
         String method = json.text(root, "nats.method");
         Integer methodCode;

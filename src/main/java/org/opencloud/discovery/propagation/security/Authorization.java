@@ -3,6 +3,7 @@ package org.opencloud.discovery.propagation.security;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.codec.Action;
+import org.opencloud.discovery.propagation.codec.ResourceProtocol;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerRecord;
 import org.opencloud.discovery.propagation.directory.Relation;
@@ -57,6 +58,15 @@ public final class Authorization {
             refuse(peerId, action.name(), reason);
             throw new PropagationException(reason, action + " from peer " + peerId + " refused");
         }
+    }
+
+    /** {@link #authorize} for the action a resource protocol carries; UNKNOWN_ACTION for other protocols. */
+    public void authorizeProtocol(String peerId, String protocolId) {
+        ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);
+        if (protocol == null) {
+            throw new PropagationException(Reason.UNKNOWN_ACTION, "not a resource protocol: " + protocolId);
+        }
+        authorize(peerId, protocol.action());
     }
 
     /** Refusals so far by reason name, a snapshot. */
