@@ -1,0 +1,46 @@
+package org.opencloud.discovery.propagation;
+
+/**
+ * Bad input or a refused peer. Routes catch it and send the message to the error endpoint,
+ * using {@link #getReason()} as the dead-letter reason and the counter key.
+ */
+public class PropagationException extends RuntimeException {
+
+    /** Why a message was rejected; stable names, used in logs, counters and error headers. */
+    public enum Reason {
+        /** The body is not JSON, not a JSON object, or a payload cannot be decoded. */
+        MALFORMED_JSON,
+        /** A field the message cannot do without is absent. */
+        MISSING_FIELD,
+        /** The action is neither a name nor a number of the codec table. */
+        UNKNOWN_ACTION,
+        /** The data type is neither a name nor a number of the codec table. */
+        UNKNOWN_DATATYPE,
+        /** The relation of a peer record is neither a name nor a number of the codec table. */
+        UNKNOWN_RELATION,
+        /** The message is larger than the configured limit. */
+        OVERSIZED,
+        /** Create/update/delete from a peer that is not a PARTNER. */
+        NOT_PARTNER,
+        /** Anything from a BLACKLIST peer. */
+        BLACKLISTED,
+        /** A peer absent from the directory asked for something only known peers may do. */
+        UNKNOWN_PEER
+    }
+
+    private final Reason reason;
+
+    public PropagationException(Reason reason, String message) {
+        super(reason + ": " + message);
+        this.reason = reason;
+    }
+
+    public PropagationException(Reason reason, String message, Throwable cause) {
+        super(reason + ": " + message, cause);
+        this.reason = reason;
+    }
+
+    public Reason getReason() {
+        return reason;
+    }
+}

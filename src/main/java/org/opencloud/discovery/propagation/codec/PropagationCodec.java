@@ -1,0 +1,258 @@
+package org.opencloud.discovery.propagation.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.opencloud.discovery.propagation.PropagationException;
+import org.opencloud.discovery.propagation.PropagationException.Reason;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.opencloud.discovery.propagation.codec.CodecTable.EnumKind.ACTION;
+import static org.opencloud.discovery.propagation.codec.CodecTable.EnumKind.DATATYPE;
+
+/**
+ * Reads and writes NATS envelopes, propagation messages and stream events (spec 3.2-3.4).
+ * Stateless apart from its configuration, so one instance serves every route concurrently.
+ * Bad input throws {@link PropagationException} with MALFORMED_JSON, MISSING_FIELD,
+ * UNKNOWN_ACTION, UNKNOWN_DATATYPE or OVERSIZED.
+ */
+public final class PropagationCodec {
+
+    /** Actions whose message must name a data type: they reach a receiver's database or a search. */
+    private static final Set<Action> NEED_DATATYPE =
+            EnumSet.of(Action.PB_CREATE, Action.PB_UPDATE, Action.PB_DELETE, Action.PB_CONSIDERS, Action.PB_SEARCH);
+    /** How deep PB_CONSIDERS payloads are searched for their peer list (it may be embedded). */
+    private static final int PEER_LIST_DEPTH = 4;
+
+    private final TolerantJson json;
+    private final String ownAppName;
+
+    /**
+     * @param table the codec table
+     * @param ownAppName the node's application name, written as FromApp on what it publishes
+     */
+    public PropagationCodec(CodecTable table, String ownAppName) {
+        this.json = new TolerantJson(table);
+        this.ownAppName = ownAppName;
+    }
+
+    public String ownAppName() {
+        return ownAppName;
+    }
+
+    public TolerantJson tolerantJson() {
+        return json;
+    }
+
+    /** The envelope of any NATS message (CREATE_RESOURCE, REMOVE_RESOURCE, PROPALGATION_EVENT ...). */
+    public NatsEnvelope decodeNatsEnvelope(byte[] body) {
+        return envelope(json.parseObject(body, "NATS message"));
+    }
+
+    /**
+     * A PROPALGATION_EVENT body as a request. The body is an envelope whose payload is the
+     * propagation message; a body that is itself {Action, DataType, Payload} is accepted too.
+     */
+    public PropagationRequest decodeNatsEvent(byte[] body) {
+        ObjectNode root = json.parseObject(body, "NATS message");
+        NatsEnvelope envelope = envelope(root);
+        ObjectNode messageNode;
+        if (json.field(root, "propagation.action") != null) {
+            messageNode = root;
+        } else if (envelope.payload() != null) {
+            messageNode = json.asObject(json.parse(envelope.payload(), "Payload"), "propagation message");
+        } else {
+            throw new PropagationException(Reason.MISSING_FIELD, "NATS message has no Payload");
+        }
+        Action action = action(messageNode, "propagation.action");
+        String dataType = json.enumName(messageNode, "propagation.dataType", DATATYPE, Reason.UNKNOWN_DATATYPE);
+        if (dataType == null) {
+            dataType = envelope.dataType();
+        }
+        if (dataType == null && NEED_DATATYPE.contains(action)) {
+            throw new PropagationException(Reason.MISSING_FIELD, action + " message has no DataType");
+        }
+        PropagationMessage message = new PropagationMessage(action, dataType, json.payload(messageNode, "propagation.payload"));
+        JsonNode payload = message.payload() == null ? null : json.parse(message.payload(), "Payload");
+        List<String> targets = switch (action) {
+            case PB_CONSIDERS -> considersTargets(payload);
+            case PB_CLOSE_PLANNER -> List.of(required(payload, "closePlanner.peerId", action));
+            default -> List.of();
+        };
+        boolean search = action == Action.PB_SEARCH;
+        return new PropagationRequest(envelope, message, targets,
+                search ? json.text(payload, "search.type") : null,
+                search ? json.text(payload, "search.text") : null);
+    }
+
+    /** True when the envelope carries the given application name: the node published it itself. */
+    public boolean isSelfOriginated(NatsEnvelope envelope, String ownAppName) {
+        return envelope.fromApp() != null && envelope.fromApp().equals(ownAppName);
+    }
+
+    /**
+     * True when a resource names a creator other than the local peer (spec 1.1): such a
+     * resource is not this node's to propagate. A resource without creator_id is its own.
+     */
+    public boolean isForeignResource(String resourceJson, String localPeerId) {
+        if (resourceJson == null) {
+            return false;
+        }
+        String creator = json.text(json.parse(resourceJson, "resource"), "resource.creatorId");
+        return creator != null && !creator.isEmpty() && !creator.equals(localPeerId);
+    }
+
+    /** A CREATE_RESOURCE / REMOVE_RESOURCE / SEARCH_EVENT body stamped with the node's app name. */
+    public byte[] encodeNatsMessage(String dataType, String user, String payloadJson) {
+        return json.write(envelopeNode(dataType, user, payloadJson));
+    }
+
+    /** A PROPALGATION_EVENT body {PB_CONSIDERS, DataType, Payload} for the receiver's own apps. */
+    public byte[] encodeConsidersEvent(String dataType, String user, String payloadJson) {
+        ObjectNode message = json.mapper().createObjectNode();
+        json.putEnum(message, "propagation.action", ACTION, Action.PB_CONSIDERS.name());
+        json.putEnum(message, "propagation.dataType", DATATYPE, dataType);
+        json.putPayload(message, "propagation.payload", payloadJson);
+        return json.write(envelopeNode(dataType, user, message.toString()));
+    }
+
+    /** The NATS body a receiver publishes for an accepted stream event (spec 1, last column). */
+    public byte[] natsMessageFor(StreamEvent event) {
+        return switch (event.type()) {
+            case PB_CREATE, PB_UPDATE, PB_DELETE -> encodeNatsMessage(event.dataType(), event.user(), event.payload());
+            case PB_CONSIDERS -> encodeConsidersEvent(event.dataType(), event.user(), event.payload());
+            default -> throw new PropagationException(Reason.UNKNOWN_ACTION,
+                    event.type() + " is not carried on a resource stream");
+        };
+    }
+
+    /** The stream event that carries a request to a peer, sent by {@code fromPeerId}; unsigned. */
+    public StreamEvent streamEventFor(PropagationRequest request, String fromPeerId) {
+        return new StreamEvent(request.action(), fromPeerId, request.user(), request.dataType(), request.payload(), null);
+    }
+
+    /** One JSON value followed by a newline, as Go's json.Encoder writes it. */
+    public byte[] encodeStreamEvent(StreamEvent event) {
+        ObjectNode node = json.mapper().createObjectNode();
+        json.putEnum(node, "stream.type", ACTION, event.type().name());
+        json.putText(node, "stream.from", event.from());
+        json.putText(node, "stream.user", event.user());
+        json.putEnum(node, "stream.dataType", DATATYPE, event.dataType());
+        json.putPayload(node, "stream.payload", event.payload());
+        json.putText(node, "stream.signature", event.signature());
+        byte[] value = json.write(node);
+        byte[] line = Arrays.copyOf(value, value.length + 1);
+        line[value.length] = '\n';
+        return line;
+    }
+
+    /** One stream event, with or without its trailing newline; a second value is malformed. */
+    public StreamEvent decodeStreamEvent(byte[] body) {
+        ObjectNode node = json.parseObject(body, "stream event");
+        Action type = action(node, "stream.type");
+        String dataType = json.enumName(node, "stream.dataType", DATATYPE, Reason.UNKNOWN_DATATYPE);
+        if (dataType == null) {
+            throw new PropagationException(Reason.MISSING_FIELD, "stream event has no datatype");
+        }
+        String payload = json.payload(node, "stream.payload");
+        if (payload == null) {
+            throw new PropagationException(Reason.MISSING_FIELD, "stream event has no payload");
+        }
+        return new StreamEvent(type, json.text(node, "stream.from"), json.text(node, "stream.user"),
+                dataType, payload, json.text(node, "stream.signature"));
+    }
+
+    /**
+     * A stream event received on a resource protocol: the event's type must be the protocol's
+     * action, so a peer admitted for one protocol cannot smuggle another action through it.
+     */
+    public StreamEvent decodeInboundEvent(String protocolId, byte[] body) {
+        ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);
+        if (protocol == null) {
+            throw new PropagationException(Reason.UNKNOWN_ACTION, "not a resource protocol: " + protocolId);
+        }
+        StreamEvent event = decodeStreamEvent(body);
+        if (event.type() != protocol.action()) {
+            throw new PropagationException(Reason.UNKNOWN_ACTION,
+                    "event type " + event.type() + " on protocol " + protocolId);
+        }
+        return event;
+    }
+
+    private NatsEnvelope envelope(ObjectNode root) {
+        String method = json.text(root, "nats.method");
+        Integer methodCode;
+        try {
+            methodCode = method == null ? null : Integer.valueOf(method.trim());
+        } catch (NumberFormatException e) {
+            throw new PropagationException(Reason.MALFORMED_JSON, "Method is not an int: " + method, e);
+        }
+        return new NatsEnvelope(json.text(root, "nats.fromApp"),
+                json.enumName(root, "nats.dataType", DATATYPE, Reason.UNKNOWN_DATATYPE),
+                json.text(root, "nats.user"), methodCode, json.payload(root, "nats.payload"));
+    }
+
+    private ObjectNode envelopeNode(String dataType, String user, String payloadJson) {
+        ObjectNode node = json.mapper().createObjectNode();
+        json.putText(node, "nats.fromApp", ownAppName);
+        json.putEnum(node, "nats.dataType", DATATYPE, dataType);
+        json.putText(node, "nats.user", user);
+        json.putPayload(node, "nats.payload", payloadJson);
+        return node;
+    }
+
+    private Action action(JsonNode node, String field) {
+        String name = json.enumName(node, field, ACTION, Reason.UNKNOWN_ACTION);
+        if (name == null) {
+            throw new PropagationException(Reason.UNKNOWN_ACTION, "message has no action");
+        }
+        return Action.valueOf(name);
+    }
+
+    private String required(JsonNode payload, String field, Action action) {
+        String value = json.text(payload, field);
+        if (value == null || value.isBlank()) {
+            throw new PropagationException(Reason.MISSING_FIELD, action + " payload has no " + field);
+        }
+        return value;
+    }
+
+    private List<String> considersTargets(JsonNode payload) {
+        JsonNode list = findNested(payload, PEER_LIST_DEPTH);
+        List<String> ids = new ArrayList<>();
+        if (list != null && list.isArray()) {
+            list.forEach(id -> {
+                if (id.isTextual() && !id.asText().isBlank()) {
+                    ids.add(id.asText());
+                }
+            });
+        } else if (list != null && list.isTextual() && !list.asText().isBlank()) {
+            ids.add(list.asText());
+        }
+        if (ids.isEmpty()) {
+            throw new PropagationException(Reason.MISSING_FIELD, "PB_CONSIDERS payload names no PeerIDs");
+        }
+        return ids;
+    }
+
+    private JsonNode findNested(JsonNode node, int depth) {
+        if (node == null || depth < 0) {
+            return null;
+        }
+        JsonNode direct = json.field(node, "considers.peerIds");
+        if (direct != null) {
+            return direct;
+        }
+        for (JsonNode child : node) {
+            JsonNode found = findNested(child, depth - 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,40 @@
+package org.opencloud.discovery.propagation.codec;
+
+import java.util.List;
+
+/**
+ * A decoded PROPALGATION_EVENT, ready for routing on its action.
+ *
+ * @param envelope the NATS envelope it came in (fromApp for loop avoidance)
+ * @param message the propagation message {Action, DataType, Payload}
+ * @param targetPeerIds PB_CONSIDERS: the payload's PeerIDs; PB_CLOSE_PLANNER: its peer_id; else empty
+ * @param searchType PB_SEARCH: all | known | partner, or null
+ * @param searchText PB_SEARCH: the search string, or null
+ */
+public record PropagationRequest(NatsEnvelope envelope, PropagationMessage message, List<String> targetPeerIds,
+                                 String searchType, String searchText) {
+
+    public PropagationRequest {
+        targetPeerIds = List.copyOf(targetPeerIds);
+    }
+
+    public String fromApp() {
+        return envelope.fromApp();
+    }
+
+    public String user() {
+        return envelope.user();
+    }
+
+    public Action action() {
+        return message.action();
+    }
+
+    public String dataType() {
+        return message.dataType();
+    }
+
+    public String payload() {
+        return message.payload();
+    }
+}

@@ -1,0 +1,196 @@
+package org.opencloud.discovery.propagation.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import org.opencloud.discovery.propagation.PropagationException;
+import org.opencloud.discovery.propagation.PropagationException.Reason;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * JSON reading and writing through a {@link CodecTable}: tolerant on read (field-name
+ * variants, enum names or numbers, inline or base64 payloads), configured form on write.
+ * Shared by the codec and the peer directory so both read the same way.
+ */
+public final class TolerantJson {
+
+    private final CodecTable table;
+    private final ObjectMapper mapper;
+
+    public TolerantJson(CodecTable table) {
+        this.table = table;
+        // One JSON value per message: trailing tokens are a malformed frame, not ignored.
+        this.mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    public CodecTable table() {
+        return table;
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** One JSON object from a message body, after the size check. */
+    public ObjectNode parseObject(byte[] body, String what) {
+        if (body == null || body.length == 0) {
+            throw new PropagationException(Reason.MALFORMED_JSON, what + " is empty");
+        }
+        if (body.length > table.maxMessageBytes()) {
+            throw new PropagationException(Reason.OVERSIZED,
+                    what + " has " + body.length + " bytes, limit " + table.maxMessageBytes());
+        }
+        try {
+            return asObject(mapper.readTree(body), what);
+        } catch (JsonProcessingException e) {
+            throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new PropagationException(Reason.MALFORMED_JSON, what + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Any JSON value from text. */
+    public JsonNode parse(String json, String what) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public ObjectNode asObject(JsonNode node, String what) {
+        if (node instanceof ObjectNode object) {
+            return object;
+        }
+        throw new PropagationException(Reason.MALFORMED_JSON, what + " is not a JSON object");
+    }
+
+    /** The value of a table field, matching names case-insensitively and ignoring '_' and '-'; null if absent. */
+    public JsonNode field(JsonNode object, String field) {
+        if (object == null || !object.isObject()) {
+            return null;
+        }
+        for (String name : table.fieldNames(field)) {
+            String wanted = normalize(name);
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (normalize(entry.getKey()).equals(wanted) && !entry.getValue().isNull()) {
+                    return entry.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A scalar field as text, or null if absent. */
+    public String text(JsonNode object, String field) {
+        JsonNode value = field(object, field);
+        return value == null || value.isContainerNode() ? null : value.asText();
+    }
+
+    /** An enum field as its canonical name, null if absent; unknown values throw with the given reason. */
+    public String enumName(JsonNode object, String field, CodecTable.EnumKind kind, Reason ifUnknown) {
+        JsonNode value = field(object, field);
+        if (value == null) {
+            return null;
+        }
+        String name = value.isIntegralNumber()
+                ? table.enumName(kind, value.asInt())
+                : value.isTextual() ? table.enumName(kind, value.asText()) : null;
+        if (name == null) {
+            throw new PropagationException(ifUnknown, "unknown " + kind.name().toLowerCase(Locale.ROOT) + " " + value);
+        }
+        return name;
+    }
+
+    /**
+     * A payload field as JSON text, or null if absent. Accepts inline JSON, a string holding
+     * JSON text, or a base64 string of JSON (Go's encoding of {@code []byte}).
+     */
+    public String payload(JsonNode object, String field) {
+        JsonNode value = field(object, field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            return value.toString();
+        }
+        String text = value.asText().trim();
+        if (text.startsWith("{") || text.startsWith("[")) {
+            return parse(text, field).toString();
+        }
+        return parse(new String(base64(text, field), StandardCharsets.UTF_8), field + " (base64)").toString();
+    }
+
+    public void putText(ObjectNode object, String field, String value) {
+        if (value != null) {
+            object.put(writeName(field), value);
+        }
+    }
+
+    public void putEnum(ObjectNode object, String field, CodecTable.EnumKind kind, String name) {
+        if (name == null) {
+            return;
+        }
+        Integer number = table.enumNumber(kind, name);
+        if (number == null) {
+            Reason reason = switch (kind) {
+                case ACTION -> Reason.UNKNOWN_ACTION;
+                case DATATYPE -> Reason.UNKNOWN_DATATYPE;
+                case RELATION -> Reason.UNKNOWN_RELATION;
+            };
+            throw new PropagationException(reason, "codec table has no " + kind + " " + name);
+        }
+        object.set(writeName(field), table.writesEnumsAsNumbers() ? IntNode.valueOf(number) : TextNode.valueOf(name));
+    }
+
+    /** Writes a JSON text payload in the configured form (JSON null when absent). */
+    public void putPayload(ObjectNode object, String field, String json) {
+        String name = writeName(field);
+        if (json == null) {
+            object.putNull(name);
+        } else if (table.writesPayloadBase64()) {
+            object.put(name, Base64.getEncoder().encodeToString(parse(json, field).toString().getBytes(StandardCharsets.UTF_8)));
+        } else {
+            object.set(name, parse(json, field));
+        }
+    }
+
+    public byte[] write(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON tree", e);
+        }
+    }
+
+    private String writeName(String field) {
+        return table.fieldNames(field).get(0);
+    }
+
+    private static byte[] base64(String text, String field) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException notStandard) {
+            try {
+                return Base64.getUrlDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                throw new PropagationException(Reason.MALFORMED_JSON, field + " is neither JSON nor base64 of JSON", e);
+            }
+        }
+    }
+
+    static String normalize(String name) {
+        return name.replace("_", "").replace("-", "").toLowerCase(Locale.ROOT);
+    }
+}

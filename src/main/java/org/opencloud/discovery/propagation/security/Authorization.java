@@ -1,0 +1,102 @@
+package org.opencloud.discovery.propagation.security;
+
+import org.opencloud.discovery.propagation.PropagationException;
+import org.opencloud.discovery.propagation.PropagationException.Reason;
+import org.opencloud.discovery.propagation.codec.Action;
+import org.opencloud.discovery.propagation.codec.ResourceProtocol;
+import org.opencloud.discovery.propagation.directory.PeerDirectory;
+import org.opencloud.discovery.propagation.directory.PeerRecord;
+import org.opencloud.discovery.propagation.directory.Relation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Decides whether a remote peer (its id as authenticated by Noise, never the event's
+ * {@code from} field) may connect and may deliver an action. Every refusal is logged at
+ * warn and counted by reason. Thread-safe.
+ */
+public final class Authorization {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Authorization.class);
+
+    private final PeerDirectory directory;
+    private final Map<Reason, AtomicLong> refusals = new EnumMap<>(Reason.class);
+
+    public Authorization(PeerDirectory directory) {
+        this.directory = directory;
+        for (Reason reason : new Reason[] {Reason.BLACKLISTED, Reason.NOT_PARTNER, Reason.UNKNOWN_PEER}) {
+            refusals.put(reason, new AtomicLong());
+        }
+    }
+
+    /**
+     * The connection gate: null when the peer may connect, else the refusal reason name.
+     * Only BLACKLIST peers are refused here; unknown peers may connect (identify, ping, search).
+     */
+    public String refusal(String peerId) {
+        PeerRecord peer = directory.findByPeerId(peerId);
+        if (peer != null && peer.relation() == Relation.BLACKLIST) {
+            return refuse(peerId, "connection", Reason.BLACKLISTED).name();
+        }
+        return null;
+    }
+
+    /**
+     * Admits an inbound action from a peer or throws {@link PropagationException} with
+     * BLACKLISTED, NOT_PARTNER (create/update/delete from a known non-partner) or UNKNOWN_PEER
+     * (create/update/delete/considers from a peer absent from the directory). Other actions
+     * are refused only to BLACKLIST peers.
+     */
+    public void authorize(String peerId, Action action) {
+        Reason reason = decide(directory.findByPeerId(peerId), action);
+        if (reason != null) {
+            refuse(peerId, action.name(), reason);
+            throw new PropagationException(reason, action + " from peer " + peerId + " refused");
+        }
+    }
+
+    /** {@link #authorize} for the action a resource protocol carries; UNKNOWN_ACTION for other protocols. */
+    public void authorizeProtocol(String peerId, String protocolId) {
+        ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);
+        if (protocol == null) {
+            throw new PropagationException(Reason.UNKNOWN_ACTION, "not a resource protocol: " + protocolId);
+        }
+        authorize(peerId, protocol.action());
+    }
+
+    /** Refusals so far by reason name, a snapshot. */
+    public Map<String, Long> getRefusalCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        refusals.forEach((reason, count) -> counts.put(reason.name(), count.get()));
+        return counts;
+    }
+
+    /** Refusals so far for one reason. */
+    public long refusalCount(Reason reason) {
+        AtomicLong count = refusals.get(reason);
+        return count == null ? 0 : count.get();
+    }
+
+    private static Reason decide(PeerRecord peer, Action action) {
+        if (peer != null && peer.relation() == Relation.BLACKLIST) {
+            return Reason.BLACKLISTED;
+        }
+        return switch (action) {
+            case PB_CREATE, PB_UPDATE, PB_DELETE -> peer == null ? Reason.UNKNOWN_PEER
+                    : peer.relation() == Relation.PARTNER ? null : Reason.NOT_PARTNER;
+            case PB_CONSIDERS -> peer == null ? Reason.UNKNOWN_PEER : null;
+            default -> null;
+        };
+    }
+
+    private Reason refuse(String peerId, String what, Reason reason) {
+        refusals.get(reason).incrementAndGet();
+        LOG.warn("Refused {} from peer {}: {}", what, peerId, reason);
+        return reason;
+    }
+}

@@ -1,0 +1,117 @@
+package org.opencloud.discovery.propagation.directory;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencloud.discovery.propagation.PropagationException;
+import org.opencloud.discovery.propagation.PropagationException.Reason;
+import org.opencloud.discovery.propagation.codec.CodecTable;
+import org.opencloud.discovery.propagation.codec.PropagationCodec;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opencloud.discovery.propagation.directory.PeerDirectoryTest.newPeerId;
+
+class PeerDirectorySyncTest {
+
+    private final PropagationCodec codec = new PropagationCodec(CodecTable.defaults(), "oc-discovery");
+    private EmbeddedMongo mongo;
+    private MongoClient client;
+    private PeerDirectory directory;
+    private PeerDirectorySync sync;
+
+    @BeforeEach
+    void start() {
+        mongo = EmbeddedMongo.inMemory();
+        client = MongoClients.create(mongo.connectionString());
+        directory = new PeerDirectory(client, "oc", "peers");
+        sync = new PeerDirectorySync(directory, codec);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        mongo.close();
+    }
+
+    private static byte[] natsBody(String fromApp, int dataType, String payloadJson) {
+        String payload = Base64.getEncoder().encodeToString(payloadJson.getBytes(StandardCharsets.UTF_8));
+        return ("{\"FromApp\":\"" + fromApp + "\",\"Datatype\":" + dataType + ",\"User\":\"admin\",\"Method\":1,"
+                + "\"Payload\":\"" + payload + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void seedsFromAPeersFile(@TempDir Path dir) throws Exception {
+        String self = newPeerId();
+        String partner = newPeerId();
+        Path file = dir.resolve("peers.json");
+        Files.writeString(file, "[{\"peer_id\":\"" + self + "\",\"relation\":\"SELF\",\"name\":\"me\"},"
+                + "{\"addresses\":[\"/ip4/10.0.0.2/tcp/4001/p2p/" + partner + "\"],\"relation\":2,"
+                + "\"public_key\":\"CAESIA==\",\"did\":\"did:oc:b\"}]");
+        assertEquals(2, sync.seed(file));
+        assertEquals(self, directory.self().peerId());
+        PeerRecord b = directory.findByPeerId(partner);
+        assertEquals(Relation.PARTNER, b.relation());
+        assertEquals("CAESIA==", b.publicKey());
+        assertEquals("did:oc:b", b.did());
+        assertEquals(0, sync.seed(dir.resolve("absent.json")));
+    }
+
+    @Test
+    void followsPeerCreateAndRemove() {
+        String peer = newPeerId();
+        String ocLibPeer = "{\"id\":\"6f1c-uuid\",\"name\":\"node-b\",\"peer_id\":\"" + peer + "\","
+                + "\"stream_address\":\"/ip4/10.0.0.2/tcp/4001/p2p/" + peer + "\",\"public_key\":\"CAESIA==\","
+                + "\"relation\":2,\"state\":1}";
+        assertTrue(sync.applyCreate(natsBody("oc-peer", 9, ocLibPeer)));
+        assertEquals(new PeerRecord(peer, List.of("/ip4/10.0.0.2/tcp/4001/p2p/" + peer), "CAESIA==",
+                Relation.PARTNER, "node-b", null), directory.findByPeerId(peer));
+
+        String blacklisted = ocLibPeer.replace("\"relation\":2", "\"relation\":\"BLACKLIST\"");
+        assertTrue(sync.applyCreate(natsBody("oc-peer", 9, blacklisted)));
+        assertEquals(Relation.BLACKLIST, directory.findByPeerId(peer).relation());
+
+        assertTrue(sync.applyRemove(natsBody("oc-peer", 9, "{\"peer_id\":\"" + peer + "\"}")));
+        assertNull(directory.findByPeerId(peer));
+        assertFalse(sync.applyRemove(natsBody("oc-peer", 9, "{\"peer_id\":\"" + peer + "\"}")));
+    }
+
+    @Test
+    void objectIdCountsOnlyWhenItIsAPeerId() {
+        String peer = newPeerId();
+        assertTrue(sync.applyCreate(natsBody("oc-peer", 9, "{\"id\":\"" + peer + "\",\"relation\":0}")));
+        assertEquals(Relation.NONE, directory.findByPeerId(peer).relation());
+        PropagationException e = assertThrows(PropagationException.class,
+                () -> sync.applyCreate(natsBody("oc-peer", 9, "{\"id\":\"6f1c-uuid\",\"name\":\"x\"}")));
+        assertEquals(Reason.MISSING_FIELD, e.getReason());
+    }
+
+    @Test
+    void ignoresOtherDataTypesAndOwnMessages() {
+        String peer = newPeerId();
+        String json = "{\"peer_id\":\"" + peer + "\",\"relation\":2}";
+        assertFalse(sync.applyCreate(natsBody("oc-catalog", 1, json)));
+        assertFalse(sync.applyCreate(natsBody("oc-discovery", 9, json)));
+        assertNull(directory.findByPeerId(peer));
+    }
+
+    @Test
+    void unknownRelationIsRefused() {
+        String json = "{\"peer_id\":\"" + newPeerId() + "\",\"relation\":7}";
+        PropagationException e = assertThrows(PropagationException.class,
+                () -> sync.applyCreate(natsBody("oc-peer", 9, json)));
+        assertEquals(Reason.UNKNOWN_RELATION, e.getReason());
+    }
+}
