@@ -71,7 +71,8 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private boolean failed;
     private Libp2pException closeCause;
     private boolean reading;
-    private boolean flushPending;
+    private boolean unflushedWrites;
+    private boolean writersResumeScheduled;
 
     public YamuxSession(boolean client, YamuxConfig config, Consumer<MuxedStream> onInboundStream) {
         this.client = client;
@@ -195,8 +196,8 @@ public final class YamuxSession extends ChannelDuplexHandler {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         reading = false;
-        if (flushPending) {
-            flushPending = false;
+        if (unflushedWrites) {
+            unflushedWrites = false;
             ctx.flush();
         }
         ctx.fireChannelReadComplete();
@@ -204,16 +205,24 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            // Only the streams waiting now: one that blocks again re-queues itself for the next round.
-            for (int n = awaitingWritability.size(); n > 0 && ctx.channel().isWritable(); n--) {
-                YamuxStream stream = awaitingWritability.poll();
-                stream.awaitingWritability = false;
-                stream.resumeSending();
-            }
-            flushIfIdle();
+        if (ctx.channel().isWritable() && !awaitingWritability.isEmpty() && !writersResumeScheduled) {
+            // Resume in a task of its own: this event may come from inside a flush, and Netty ignores
+            // a flush issued from within a flush, which would strand the frames written now.
+            writersResumeScheduled = true;
+            ctx.executor().execute(this::resumeWriters);
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void resumeWriters() {
+        writersResumeScheduled = false;
+        // Only the streams waiting now: one that blocks again re-queues itself for the next round.
+        for (int n = awaitingWritability.size(); n > 0 && !closed && channelWritable(); n--) {
+            YamuxStream stream = awaitingWritability.poll();
+            stream.awaitingWritability = false;
+            stream.resumeSending();
+        }
+        flushIfIdle();
     }
 
     @Override
@@ -232,6 +241,8 @@ public final class YamuxSession extends ChannelDuplexHandler {
         Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (reason instanceof Libp2pException) {
             protocolError(reason.getMessage());
+        } else if (!ctx.channel().isActive()) {
+            log.debug("yamux {}: error after the connection closed", this, cause);
         } else if (!closed) {
             log.warn("yamux connection {} failed, closing it", ctx.channel(), cause);
             closeCause = new Libp2pException("yamux connection " + ctx.channel() + " failed", cause);
@@ -398,33 +409,37 @@ public final class YamuxSession extends ChannelDuplexHandler {
         return ctx.channel().isWritable();
     }
 
-    /** Parks a stream until the channel is writable; flushes so the outbound buffer can drain. */
+    /**
+     * Parks a stream until the channel is writable. No flush here: a flush can report writability
+     * at once, re-entering the stream mid-write; every operation ends with {@link #flushIfIdle}.
+     */
     void awaitWritability(YamuxStream stream) {
         if (!stream.awaitingWritability) {
             stream.awaitingWritability = true;
             awaitingWritability.add(stream);
         }
-        ctx.flush();
     }
 
     void writeData(int streamId, ByteBuf payload) {
+        unflushedWrites = true;
         ctx.write(YamuxFrameCodec.encodeData(ctx.alloc(), streamId, payload), ctx.voidPromise());
     }
 
     void writeStreamControl(int streamId, int flags, int delta) {
+        unflushedWrites = true;
         ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_WINDOW_UPDATE, flags, streamId, delta),
                 ctx.voidPromise());
     }
 
     void writePing(int flags, int value) {
+        unflushedWrites = true;
         ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_PING, flags, 0, value), ctx.voidPromise());
     }
 
-    /** Flushes now, or at the end of the current read batch. */
+    /** Flushes what was written, now or (while reading) once at the end of the read batch. */
     void flushIfIdle() {
-        if (reading) {
-            flushPending = true;
-        } else {
+        if (!reading && unflushedWrites) {
+            unflushedWrites = false;
             ctx.flush();
         }
     }
