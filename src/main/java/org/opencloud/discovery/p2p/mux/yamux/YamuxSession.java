@@ -21,7 +21,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.PromiseNotifier;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,9 +56,9 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private final Consumer<MuxedStream> onInboundStream;
     private final YamuxPing ping;
     private final IntObjectHashMap<YamuxStream> streams = new IntObjectHashMap<>();
-    private final ArrayDeque<YamuxStream> awaitingWritability = new ArrayDeque<>();
     private final int extraInitialWindow;
     private ChannelHandlerContext ctx;
+    private YamuxOutbound outbound;
     private Future<Void> succeeded;
     private int nextStreamId;
     private int inboundStreams;
@@ -70,9 +69,6 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private boolean closed;
     private boolean failed;
     private Libp2pException closeCause;
-    private boolean reading;
-    private boolean unflushedWrites;
-    private boolean writersResumeScheduled;
 
     public YamuxSession(boolean client, YamuxConfig config, Consumer<MuxedStream> onInboundStream) {
         this.client = client;
@@ -107,8 +103,8 @@ public final class YamuxSession extends ChannelDuplexHandler {
             nextStreamId += 2;
             streams.put(stream.id(), stream);
             unackedOutboundStreams++;
-            writeStreamControl(stream.id(), FLAG_SYN, extraInitialWindow);
-            flushIfIdle();
+            outbound.writeStreamControl(stream.id(), FLAG_SYN, extraInitialWindow);
+            outbound.flushIfIdle();
             return loop.newSucceededFuture(stream);
         });
     }
@@ -151,6 +147,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.outbound = new YamuxOutbound(ctx, config.maxFrameSize());
         this.succeeded = ctx.executor().newSucceededFuture(null);
         this.closeCause = new Libp2pException("yamux connection " + ctx.channel() + " closed");
         if (ctx.channel().isActive()) {
@@ -177,7 +174,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        reading = true;
+        outbound.readStarted();
         try {
             if (closed || failed) {
                 log.debug("yamux {}: dropping {} after close", this, frame);
@@ -195,34 +192,14 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
-        if (unflushedWrites) {
-            unflushedWrites = false;
-            ctx.flush();
-        }
+        outbound.readComplete();
         ctx.fireChannelReadComplete();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && !awaitingWritability.isEmpty() && !writersResumeScheduled) {
-            // Resume in a task of its own: this event may come from inside a flush, and Netty ignores
-            // a flush issued from within a flush, which would strand the frames written now.
-            writersResumeScheduled = true;
-            ctx.executor().execute(this::resumeWriters);
-        }
+        outbound.channelWritabilityChanged();
         ctx.fireChannelWritabilityChanged();
-    }
-
-    private void resumeWriters() {
-        writersResumeScheduled = false;
-        // Only the streams waiting now: one that blocks again re-queues itself for the next round.
-        for (int n = awaitingWritability.size(); n > 0 && !closed && channelWritable(); n--) {
-            YamuxStream stream = awaitingWritability.poll();
-            stream.awaitingWritability = false;
-            stream.resumeSending();
-        }
-        flushIfIdle();
     }
 
     @Override
@@ -299,15 +276,13 @@ public final class YamuxSession extends ChannelDuplexHandler {
         }
         if (inboundStreams >= config.maxInboundStreams()) {
             log.debug("yamux {}: refusing stream {}, {} inbound streams open", this, id, inboundStreams);
-            writeStreamControl(id, FLAG_RST, 0);
-            flushIfIdle();
+            outbound.writeStreamControl(id, FLAG_RST, 0);
             return null;
         }
         YamuxStream stream = new YamuxStream(this, id, false, config);
         streams.put(id, stream);
         inboundStreams++;
-        writeStreamControl(id, FLAG_ACK, extraInitialWindow);
-        flushIfIdle();
+        outbound.writeStreamControl(id, FLAG_ACK, extraInitialWindow);
         try {
             onInboundStream.accept(stream);
         } catch (RuntimeException e) {
@@ -320,8 +295,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     /** After our Go Away: new streams are refused, existing ones finish normally. */
     private void handleFrameWhileGoingAway(YamuxFrame frame) {
         if (frame.hasFlag(FLAG_SYN) && !streams.containsKey(frame.streamId())) {
-            writeStreamControl(frame.streamId(), FLAG_RST, 0);
-            flushIfIdle();
+            outbound.writeStreamControl(frame.streamId(), FLAG_RST, 0);
         } else {
             handleStreamFrame(frame);
         }
@@ -329,8 +303,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     private void handlePing(YamuxFrame frame) {
         if (frame.flags() == FLAG_SYN) {
-            writePing(FLAG_ACK, frame.length());
-            flushIfIdle();
+            outbound.writePing(FLAG_ACK, frame.length());
         } else if (frame.flags() == FLAG_ACK) {
             ping.onPong(frame.length());
         } else {
@@ -379,7 +352,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
         }
         closed = true;
         ping.stop(closeCause);
-        awaitingWritability.clear();
+        outbound.clear();
         for (YamuxStream stream : new ArrayList<>(streams.values())) {
             stream.onConnectionClosed(closeCause);
         }
@@ -396,52 +369,13 @@ public final class YamuxSession extends ChannelDuplexHandler {
         return succeeded;
     }
 
-    int maxFrameSize() {
-        return config.maxFrameSize();
+    YamuxOutbound outbound() {
+        return outbound;
     }
 
     /** Measured RTT, at least 1 ms: event-loop latency counts too, and a loopback ping understates it. */
     long rttNanosForWindow() {
         return Math.max(ping.rttNanos(), MIN_RTT_NANOS);
-    }
-
-    boolean channelWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    /**
-     * Parks a stream until the channel is writable. No flush here: a flush can report writability
-     * at once, re-entering the stream mid-write; every operation ends with {@link #flushIfIdle}.
-     */
-    void awaitWritability(YamuxStream stream) {
-        if (!stream.awaitingWritability) {
-            stream.awaitingWritability = true;
-            awaitingWritability.add(stream);
-        }
-    }
-
-    void writeData(int streamId, ByteBuf payload) {
-        unflushedWrites = true;
-        ctx.write(YamuxFrameCodec.encodeData(ctx.alloc(), streamId, payload), ctx.voidPromise());
-    }
-
-    void writeStreamControl(int streamId, int flags, int delta) {
-        unflushedWrites = true;
-        ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_WINDOW_UPDATE, flags, streamId, delta),
-                ctx.voidPromise());
-    }
-
-    void writePing(int flags, int value) {
-        unflushedWrites = true;
-        ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_PING, flags, 0, value), ctx.voidPromise());
-    }
-
-    /** Flushes what was written, now or (while reading) once at the end of the read batch. */
-    void flushIfIdle() {
-        if (!reading && unflushedWrites) {
-            unflushedWrites = false;
-            ctx.flush();
-        }
     }
 
     void outboundStreamAcked() {
