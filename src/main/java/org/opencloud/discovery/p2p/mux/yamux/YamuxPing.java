@@ -51,8 +51,8 @@ final class YamuxPing {
         outstanding = promise;
         lastValue++;
         sentAtNanos = System.nanoTime();
-        session.writePing(YamuxFrame.FLAG_SYN, lastValue);
-        session.flushIfIdle();
+        session.outbound().writePing(YamuxFrame.FLAG_SYN, lastValue);
+        session.outbound().flushIfIdle();
         if (intervalNanos > 0 && timeoutNanos > 0) {
             timeout = loop.schedule(() -> {
                 if (outstanding == promise) {

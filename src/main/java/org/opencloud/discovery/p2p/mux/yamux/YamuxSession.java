@@ -21,7 +21,6 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.PromiseNotifier;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,9 +56,9 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private final Consumer<MuxedStream> onInboundStream;
     private final YamuxPing ping;
     private final IntObjectHashMap<YamuxStream> streams = new IntObjectHashMap<>();
-    private final ArrayDeque<YamuxStream> awaitingWritability = new ArrayDeque<>();
     private final int extraInitialWindow;
     private ChannelHandlerContext ctx;
+    private YamuxOutbound outbound;
     private Future<Void> succeeded;
     private int nextStreamId;
     private int inboundStreams;
@@ -70,8 +69,6 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private boolean closed;
     private boolean failed;
     private Libp2pException closeCause;
-    private boolean reading;
-    private boolean flushPending;
 
     public YamuxSession(boolean client, YamuxConfig config, Consumer<MuxedStream> onInboundStream) {
         this.client = client;
@@ -106,8 +103,8 @@ public final class YamuxSession extends ChannelDuplexHandler {
             nextStreamId += 2;
             streams.put(stream.id(), stream);
             unackedOutboundStreams++;
-            writeStreamControl(stream.id(), FLAG_SYN, extraInitialWindow);
-            flushIfIdle();
+            outbound.writeStreamControl(stream.id(), FLAG_SYN, extraInitialWindow);
+            outbound.flushIfIdle();
             return loop.newSucceededFuture(stream);
         });
     }
@@ -150,6 +147,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.outbound = new YamuxOutbound(ctx, config.maxFrameSize());
         this.succeeded = ctx.executor().newSucceededFuture(null);
         this.closeCause = new Libp2pException("yamux connection " + ctx.channel() + " closed");
         if (ctx.channel().isActive()) {
@@ -176,7 +174,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
             ctx.fireChannelRead(msg);
             return;
         }
-        reading = true;
+        outbound.readStarted();
         try {
             if (closed || failed) {
                 log.debug("yamux {}: dropping {} after close", this, frame);
@@ -194,25 +192,13 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
-        if (flushPending) {
-            flushPending = false;
-            ctx.flush();
-        }
+        outbound.readComplete();
         ctx.fireChannelReadComplete();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            // Only the streams waiting now: one that blocks again re-queues itself for the next round.
-            for (int n = awaitingWritability.size(); n > 0 && ctx.channel().isWritable(); n--) {
-                YamuxStream stream = awaitingWritability.poll();
-                stream.awaitingWritability = false;
-                stream.resumeSending();
-            }
-            flushIfIdle();
-        }
+        outbound.channelWritabilityChanged();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -232,6 +218,8 @@ public final class YamuxSession extends ChannelDuplexHandler {
         Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (reason instanceof Libp2pException) {
             protocolError(reason.getMessage());
+        } else if (!ctx.channel().isActive()) {
+            log.debug("yamux {}: error after the connection closed", this, cause);
         } else if (!closed) {
             log.warn("yamux connection {} failed, closing it", ctx.channel(), cause);
             closeCause = new Libp2pException("yamux connection " + ctx.channel() + " failed", cause);
@@ -288,15 +276,13 @@ public final class YamuxSession extends ChannelDuplexHandler {
         }
         if (inboundStreams >= config.maxInboundStreams()) {
             log.debug("yamux {}: refusing stream {}, {} inbound streams open", this, id, inboundStreams);
-            writeStreamControl(id, FLAG_RST, 0);
-            flushIfIdle();
+            outbound.writeStreamControl(id, FLAG_RST, 0);
             return null;
         }
         YamuxStream stream = new YamuxStream(this, id, false, config);
         streams.put(id, stream);
         inboundStreams++;
-        writeStreamControl(id, FLAG_ACK, extraInitialWindow);
-        flushIfIdle();
+        outbound.writeStreamControl(id, FLAG_ACK, extraInitialWindow);
         try {
             onInboundStream.accept(stream);
         } catch (RuntimeException e) {
@@ -309,8 +295,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     /** After our Go Away: new streams are refused, existing ones finish normally. */
     private void handleFrameWhileGoingAway(YamuxFrame frame) {
         if (frame.hasFlag(FLAG_SYN) && !streams.containsKey(frame.streamId())) {
-            writeStreamControl(frame.streamId(), FLAG_RST, 0);
-            flushIfIdle();
+            outbound.writeStreamControl(frame.streamId(), FLAG_RST, 0);
         } else {
             handleStreamFrame(frame);
         }
@@ -318,8 +303,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     private void handlePing(YamuxFrame frame) {
         if (frame.flags() == FLAG_SYN) {
-            writePing(FLAG_ACK, frame.length());
-            flushIfIdle();
+            outbound.writePing(FLAG_ACK, frame.length());
         } else if (frame.flags() == FLAG_ACK) {
             ping.onPong(frame.length());
         } else {
@@ -368,7 +352,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
         }
         closed = true;
         ping.stop(closeCause);
-        awaitingWritability.clear();
+        outbound.clear();
         for (YamuxStream stream : new ArrayList<>(streams.values())) {
             stream.onConnectionClosed(closeCause);
         }
@@ -385,48 +369,13 @@ public final class YamuxSession extends ChannelDuplexHandler {
         return succeeded;
     }
 
-    int maxFrameSize() {
-        return config.maxFrameSize();
+    YamuxOutbound outbound() {
+        return outbound;
     }
 
     /** Measured RTT, at least 1 ms: event-loop latency counts too, and a loopback ping understates it. */
     long rttNanosForWindow() {
         return Math.max(ping.rttNanos(), MIN_RTT_NANOS);
-    }
-
-    boolean channelWritable() {
-        return ctx.channel().isWritable();
-    }
-
-    /** Parks a stream until the channel is writable; flushes so the outbound buffer can drain. */
-    void awaitWritability(YamuxStream stream) {
-        if (!stream.awaitingWritability) {
-            stream.awaitingWritability = true;
-            awaitingWritability.add(stream);
-        }
-        ctx.flush();
-    }
-
-    void writeData(int streamId, ByteBuf payload) {
-        ctx.write(YamuxFrameCodec.encodeData(ctx.alloc(), streamId, payload), ctx.voidPromise());
-    }
-
-    void writeStreamControl(int streamId, int flags, int delta) {
-        ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_WINDOW_UPDATE, flags, streamId, delta),
-                ctx.voidPromise());
-    }
-
-    void writePing(int flags, int value) {
-        ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_PING, flags, 0, value), ctx.voidPromise());
-    }
-
-    /** Flushes now, or at the end of the current read batch. */
-    void flushIfIdle() {
-        if (reading) {
-            flushPending = true;
-        } else {
-            ctx.flush();
-        }
     }
 
     void outboundStreamAcked() {

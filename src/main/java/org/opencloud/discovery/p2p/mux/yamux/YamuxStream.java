@@ -26,6 +26,7 @@ final class YamuxStream implements MuxedStream {
     private record PendingWrite(ByteBuf data, Promise<Void> promise) {}
 
     private final YamuxSession session;
+    private final YamuxOutbound outbound;
     private final int id;
     private final boolean initiator;
     private final Promise<Void> closeFuture;
@@ -50,6 +51,7 @@ final class YamuxStream implements MuxedStream {
 
     YamuxStream(YamuxSession session, int id, boolean initiator, YamuxConfig config) {
         this.session = session;
+        this.outbound = session.outbound();
         this.id = id;
         this.initiator = initiator;
         this.closeFuture = session.executor().newPromise();
@@ -101,25 +103,25 @@ final class YamuxStream implements MuxedStream {
             sendAvailable(data);
             if (!data.isReadable()) {
                 data.release();
-                session.flushIfIdle();
+                outbound.flushIfIdle();
                 return session.succeededFuture();
             }
         }
         Promise<Void> promise = executor().newPromise();
         sendQueue.add(new PendingWrite(data, promise));
-        session.flushIfIdle();
+        outbound.flushIfIdle();
         return promise;
     }
 
     /** Writes as much of {@code data} as the peer's credit and the channel allow. */
     private void sendAvailable(ByteBuf data) {
         while (data.isReadable() && sendCredit > 0) {
-            if (!session.channelWritable()) {
-                session.awaitWritability(this);
+            if (!outbound.channelWritable()) {
+                outbound.awaitWritability(this);
                 return;
             }
-            int length = (int) Math.min(Math.min(data.readableBytes(), sendCredit), session.maxFrameSize());
-            session.writeData(id, data.readRetainedSlice(length));
+            int length = (int) Math.min(Math.min(data.readableBytes(), sendCredit), outbound.maxFrameSize());
+            outbound.writeData(id, data.readRetainedSlice(length));
             sendCredit -= length;
         }
     }
@@ -151,7 +153,7 @@ final class YamuxStream implements MuxedStream {
                 finPromise = executor().newPromise();
                 if (sendQueue.isEmpty()) {
                     sendFin();
-                    session.flushIfIdle();
+                    outbound.flushIfIdle();
                 }
             }
             return finPromise;
@@ -160,7 +162,7 @@ final class YamuxStream implements MuxedStream {
 
     private void sendFin() {
         finSent = true;
-        session.writeStreamControl(id, FLAG_FIN, 0);
+        outbound.writeStreamControl(id, FLAG_FIN, 0);
         finPromise.trySuccess(null);
         if (remoteFin) {
             closeFully();
@@ -173,8 +175,8 @@ final class YamuxStream implements MuxedStream {
             if (resetCause != null || closed) {
                 return;
             }
-            session.writeStreamControl(id, FLAG_RST, 0);
-            session.flushIfIdle();
+            outbound.writeStreamControl(id, FLAG_RST, 0);
+            outbound.flushIfIdle();
             terminate(new Libp2pException("yamux stream " + id + " reset locally"));
         });
     }
@@ -190,7 +192,7 @@ final class YamuxStream implements MuxedStream {
             paused = false;
             deliverHeld();
             grantCredit();
-            session.flushIfIdle();
+            outbound.flushIfIdle();
         });
     }
 
@@ -290,7 +292,7 @@ final class YamuxStream implements MuxedStream {
         }
         int delta = receiveWindow.grant(System.nanoTime(), session.rttNanosForWindow());
         if (delta > 0) {
-            session.writeStreamControl(id, 0, delta);
+            outbound.writeStreamControl(id, 0, delta);
         }
     }
 

@@ -5,7 +5,7 @@ import java.io.ByteArrayOutputStream;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
 
 /** Collects what a stream delivers, releasing every buffer. */
-final class YamuxRecordingListener implements MuxedStream.Listener {
+class YamuxRecordingListener implements MuxedStream.Listener {
 
     final ByteArrayOutputStream received = new ByteArrayOutputStream();
     boolean remoteClosed;

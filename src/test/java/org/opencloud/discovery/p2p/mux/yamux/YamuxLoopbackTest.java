@@ -1,0 +1,115 @@
+package org.opencloud.discovery.p2p.mux.yamux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
+
+/** Sessions on real event loops, driven from the test thread: echo streams in parallel. */
+class YamuxLoopbackTest {
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
+
+    @AfterEach
+    void shutdown() throws InterruptedException {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    /** Echoes every inbound stream and closes its write side when the remote does. */
+    private static void echo(MuxedStream stream) {
+        stream.setListener(new MuxedStream.Listener() {
+            @Override
+            public void onData(MuxedStream s, ByteBuf data) {
+                // Backpressure: stop reading while the echo waits for the client's window.
+                s.pauseReading();
+                s.write(data).addListener(done -> s.resumeReading());
+            }
+
+            @Override
+            public void onRemoteClose(MuxedStream s) {
+                s.closeWrite();
+            }
+
+            @Override
+            public void onReset(MuxedStream s, Throwable cause) {
+            }
+        });
+    }
+
+    @Test
+    void parallelEchoStreamsOfFourMebibytesComeBackIntact() throws Exception {
+        LocalAddress address = new LocalAddress("yamux-loopback-test");
+        Channel server = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
+                .childHandler(new ChannelInitializer<LocalChannel>() {
+                    @Override
+                    protected void initChannel(LocalChannel ch) {
+                        new YamuxSession(false, YamuxConfig.defaults(), YamuxLoopbackTest::echo).addTo(ch.pipeline());
+                    }
+                }).bind(address).sync().channel();
+        YamuxSession client = new YamuxSession(true, YamuxConfig.defaults(), MuxedStream::reset);
+        Channel channel = new Bootstrap().group(group).channel(LocalChannel.class)
+                .handler(new ChannelInitializer<LocalChannel>() {
+                    @Override
+                    protected void initChannel(LocalChannel ch) {
+                        client.addTo(ch.pipeline());
+                    }
+                }).connect(address).sync().channel();
+
+        assertTrue(client.ping().get(5, TimeUnit.SECONDS) > 0);
+        List<byte[]> payloads = new ArrayList<>();
+        List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            byte[] payload = new byte[4 * 1024 * 1024];
+            new Random(i).nextBytes(payload);
+            payloads.add(payload);
+            MuxedStream stream = client.openStream().get(5, TimeUnit.SECONDS);
+            CompletableFuture<byte[]> echoed = new CompletableFuture<>();
+            YamuxRecordingListener recorder = new YamuxRecordingListener() {
+                @Override
+                public void onRemoteClose(MuxedStream s) {
+                    echoed.complete(received.toByteArray());
+                }
+
+                @Override
+                public void onReset(MuxedStream s, Throwable cause) {
+                    echoed.completeExceptionally(cause);
+                }
+            };
+            stream.setListener(recorder);
+            echoes.add(echoed);
+            // Written from the test thread in 256 KiB pieces, waiting on each for backpressure.
+            Thread writer = new Thread(() -> {
+                for (int offset = 0; offset < payload.length; offset += 256 * 1024) {
+                    stream.write(Unpooled.wrappedBuffer(payload, offset, 256 * 1024)).syncUninterruptibly();
+                }
+                stream.closeWrite();
+            });
+            writer.start();
+        }
+        for (int i = 0; i < payloads.size(); i++) {
+            assertArrayEquals(payloads.get(i), echoes.get(i).get(30, TimeUnit.SECONDS));
+        }
+        client.close().sync();
+        assertTrue(!channel.isOpen());
+        server.close().sync();
+    }
+}
