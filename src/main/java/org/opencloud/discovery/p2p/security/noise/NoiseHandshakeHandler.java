@@ -9,7 +9,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.core.PrivateKey;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -29,13 +29,25 @@ public final class NoiseHandshakeState {
     /** Index of the next handshake message, 0 to 2; 3 once complete. */
     private int messageIndex;
 
+    /** The libp2p handshake: empty prologue, fresh static and ephemeral keys. */
     public NoiseHandshakeState(boolean initiator) {
+        this(initiator, new byte[0], randomPrivateKey(), randomPrivateKey());
+    }
+
+    /** Noise Initialize() with given keys; known-answer tests use it with published vectors. */
+    NoiseHandshakeState(boolean initiator, byte[] prologue, byte[] staticPrivateKey, byte[] ephemeralPrivateKey) {
         this.initiator = initiator;
-        X25519.generatePrivateKey(RANDOM, staticPrivate);
+        System.arraycopy(staticPrivateKey, 0, staticPrivate, 0, staticPrivate.length);
         X25519.generatePublicKey(staticPrivate, 0, staticPublic, 0);
-        X25519.generatePrivateKey(RANDOM, ephemeralPrivate);
+        System.arraycopy(ephemeralPrivateKey, 0, ephemeralPrivate, 0, ephemeralPrivate.length);
         X25519.generatePublicKey(ephemeralPrivate, 0, ephemeralPublic, 0);
-        symmetric.mixHash(new byte[0]);
+        symmetric.mixHash(prologue);
+    }
+
+    private static byte[] randomPrivateKey() {
+        byte[] key = new byte[X25519.SCALAR_SIZE];
+        X25519.generatePrivateKey(RANDOM, key);
+        return key;
     }
 
     public boolean isInitiator() {

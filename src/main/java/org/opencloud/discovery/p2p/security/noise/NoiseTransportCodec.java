@@ -90,6 +90,9 @@ public final class NoiseTransportCodec extends ChannelDuplexHandler {
             if (cumulation != null && (broken || !cumulation.isReadable())) {
                 cumulation.release();
                 cumulation = null;
+            } else if (cumulation != null) {
+                // Keep only the partial frame, or the buffer would grow with every read.
+                cumulation.discardSomeReadBytes();
             }
         }
     }

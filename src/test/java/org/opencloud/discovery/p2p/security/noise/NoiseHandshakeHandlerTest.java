@@ -96,7 +96,7 @@ class NoiseHandshakeHandlerTest {
     }
 
     @Test
-    void garbageInsteadOfMessage1FailsTheResponder() {
+    void lowOrderEphemeralKeyInMessage1FailsTheResponder() {
         responder = new Peer(false, null);
         responder.receive(frame(new byte[32]).writeBytes(new byte[] {0, 5, 1, 2, 3, 4, 5}));
 
