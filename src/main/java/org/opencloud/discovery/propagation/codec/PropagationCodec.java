@@ -53,12 +53,22 @@ public final class PropagationCodec {
         return envelope(json.parseObject(body, "NATS message"));
     }
 
+    /** The envelope of a NATS message a route has already parsed. */
+    public NatsEnvelope decodeNatsEnvelope(JsonNode parsed) {
+        return envelope(json.asObject(parsed, "NATS message"));
+    }
+
     /**
      * A PROPALGATION_EVENT body as a request. The body is an envelope whose payload is the
      * propagation message; a body that is itself {Action, DataType, Payload} is accepted too.
      */
     public PropagationRequest decodeNatsEvent(byte[] body) {
-        ObjectNode root = json.parseObject(body, "NATS message");
+        return decodeNatsEvent(json.parseObject(body, "NATS message"));
+    }
+
+    /** As {@link #decodeNatsEvent(byte[])}, for a body a route has already parsed (camel-jackson). */
+    public PropagationRequest decodeNatsEvent(JsonNode parsed) {
+        ObjectNode root = json.asObject(parsed, "NATS message");
         NatsEnvelope envelope = envelope(root);
         ObjectNode messageNode;
         if (json.field(root, "propagation.action") != null) {

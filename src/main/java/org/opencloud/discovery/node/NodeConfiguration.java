@@ -1,0 +1,88 @@
+package org.opencloud.discovery.node;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.opencloud.discovery.camel.Libp2pComponent;
+import org.opencloud.discovery.propagation.codec.CodecTable;
+import org.opencloud.discovery.propagation.codec.PropagationCodec;
+import org.opencloud.discovery.propagation.directory.EmbeddedMongo;
+import org.opencloud.discovery.propagation.directory.PeerDirectory;
+import org.opencloud.discovery.propagation.directory.PeerDirectorySync;
+import org.opencloud.discovery.propagation.security.Authorization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Binds the beans the routes and the libp2p component refer to, from the {@code oc.*} properties:
+ * the codec ({@code oc.codec.file}), the peer directory (MongoDB at {@code oc.mongo.uri}, or the
+ * embedded Mongo-wire store under {@code oc.data-dir} when none is set) seeded from
+ * {@code oc.peers.file}, the authorization that gates connections, and the propagation bean.
+ */
+public final class NodeConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent props = context.getPropertiesComponent();
+        String codecFile = props.resolveProperty("oc.codec.file").orElse("");
+        CodecTable table = codecFile.isBlank() || !Files.exists(Path.of(codecFile))
+                ? CodecTable.defaults() : CodecTable.fromFile(Path.of(codecFile));
+        PropagationCodec codec = new PropagationCodec(table, props.resolveProperty("oc.app-name").orElse("oc-discovery"));
+
+        Resources resources = new Resources();
+        String uri = props.resolveProperty("oc.mongo.uri").orElse("");
+        if (uri.isBlank()) {
+            Path dataDir = Path.of(props.resolveProperty("oc.data-dir").orElse("data"));
+            resources.embedded = EmbeddedMongo.onFile(dataDir);
+            uri = resources.embedded.connectionString();
+            LOG.info("peer directory: embedded Mongo-wire store under {}", dataDir.toAbsolutePath());
+        } else {
+            LOG.info("peer directory: MongoDB at {}", redacted(uri));
+        }
+        resources.client = MongoClients.create(uri);
+        context.addService(resources);
+
+        PeerDirectory directory = new PeerDirectory(resources.client,
+                props.resolveProperty("oc.mongo.database").orElse(PeerDirectory.DEFAULT_DATABASE),
+                props.resolveProperty("oc.mongo.collection").orElse(PeerDirectory.DEFAULT_COLLECTION));
+        PeerDirectorySync sync = new PeerDirectorySync(directory, codec);
+        props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
+        Authorization authorization = new Authorization(directory);
+
+        context.getRegistry().bind("mongoClient", resources.client);
+        context.getRegistry().bind("peerDirectory", directory);
+        context.getRegistry().bind("peerDirectorySync", sync);
+        context.getRegistry().bind("authorization", authorization);
+        context.getRegistry().bind("authorizationGate", new AuthorizationGate(authorization));
+        context.getRegistry().bind("peerDirectoryResolver", new DirectoryPeerResolver(directory));
+        context.getRegistry().bind("propagation", new PropagationRouting(codec, directory, authorization,
+                () -> context.getComponent("libp2p", Libp2pComponent.class).getHost().peerId().toString()));
+    }
+
+    private static String redacted(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@");
+    }
+
+    /** What the node opened for the directory, closed when Camel stops. */
+    private static final class Resources extends ServiceSupport {
+        private EmbeddedMongo embedded;
+        private MongoClient client;
+
+        @Override
+        protected void doStop() {
+            if (client != null) {
+                client.close();
+            }
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+}
