@@ -1,0 +1,23 @@
+package org.opencloud.discovery.camel;
+
+import org.apache.camel.spi.Metadata;
+
+/** Headers of the libp2p component. */
+public interface Libp2pConstants {
+
+    @Metadata(description = "Producer: the peer id to send to (overrides the peerId option). Consumer: the"
+            + " id of the peer that sent the message, as authenticated by Noise.", javaType = "String")
+    String PEER_ID = "CamelLibp2pPeerId";
+
+    @Metadata(label = "producer", description = "Addresses to dial the target peer at, a list or a comma-separated"
+            + " string of multiaddrs; when absent the peerAddress option, then the peer address resolver, is used.",
+            javaType = "java.util.List<String> or String")
+    String PEER_ADDRESSES = "CamelLibp2pPeerAddresses";
+
+    @Metadata(label = "consumer", description = "The protocol id the message arrived on.", javaType = "String")
+    String PROTOCOL = "CamelLibp2pProtocol";
+
+    @Metadata(label = "consumer", description = "The multiaddr of the connection the message arrived on.",
+            javaType = "String")
+    String REMOTE_ADDRESS = "CamelLibp2pRemoteAddress";
+}

@@ -1,0 +1,101 @@
+package org.opencloud.discovery.camel;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.host.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serves the endpoint's protocol: each inbound stream carries one message, read to its end and routed
+ * as one exchange on the component's worker pool. Success closes the stream (the sender sees it
+ * delivered); failure resets it (the sender's exchange fails). Nothing is written back.
+ */
+public class Libp2pConsumer extends DefaultConsumer {
+    private static final Logger LOG = LoggerFactory.getLogger(Libp2pConsumer.class);
+
+    private final AtomicLong droppedMessages = new AtomicLong();
+    private Host host;
+
+    public Libp2pConsumer(Libp2pEndpoint endpoint, Processor processor) {
+        super(endpoint, processor);
+    }
+
+    @Override
+    public Libp2pEndpoint getEndpoint() {
+        return (Libp2pEndpoint) super.getEndpoint();
+    }
+
+    /** Inbound messages never routed: larger than maxMessageSize, or aborted by the sender. */
+    public long getDroppedMessages() {
+        return droppedMessages.get();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        String protocol = getEndpoint().getConfiguration().getProtocol();
+        host = getEndpoint().getComponent().activeHost();
+        if (host.protocols().contains(protocol)) {
+            throw new IllegalStateException("protocol " + protocol + " is already served by host " + host.peerId());
+        }
+        host.handle(protocol, this::receive);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (host != null) {
+            host.unhandle(getEndpoint().getConfiguration().getProtocol());
+            host = null;
+        }
+        super.doStop();
+    }
+
+    /** On the connection's event loop: read, then leave it for a worker. */
+    private void receive(Stream stream) {
+        int limit = getEndpoint().getConfiguration().getMaxMessageSize();
+        stream.readToEnd(limit).whenComplete((body, error) -> {
+            if (error != null) {
+                droppedMessages.incrementAndGet();
+                LOG.warn("dropped a message on {} from {} (limit {} bytes): {}", stream.protocol(),
+                        stream.remotePeer(), limit, error.getMessage());
+                return;
+            }
+            try {
+                getEndpoint().getComponent().workerPool().execute(() -> route(stream, body));
+            } catch (RejectedExecutionException e) {
+                stream.reset();
+                getExceptionHandler().handleException("no worker for a message on " + stream.protocol()
+                        + " from " + stream.remotePeer(), e);
+            }
+        });
+    }
+
+    private void route(Stream stream, byte[] body) {
+        Exchange exchange = createExchange(false);
+        Message message = exchange.getIn();
+        message.setBody(body);
+        message.setHeader(Libp2pConstants.PEER_ID, stream.remotePeer().toString());
+        message.setHeader(Libp2pConstants.PROTOCOL, stream.protocol());
+        message.setHeader(Libp2pConstants.REMOTE_ADDRESS, stream.remoteAddress().toString());
+        getAsyncProcessor().process(exchange, doneSync -> {
+            try {
+                if (exchange.getException() != null) {
+                    stream.reset();
+                    getExceptionHandler().handleException("failed to route a message on " + stream.protocol()
+                            + " from " + stream.remotePeer(), exchange, exchange.getException());
+                } else {
+                    stream.closeWrite();
+                }
+            } finally {
+                releaseExchange(exchange, false);
+            }
+        });
+    }
+}

@@ -1,0 +1,54 @@
+package org.opencloud.discovery.camel;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.MultipleConsumersSupport;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * Send and receive messages over libp2p streams: one message per stream, on a protocol id such as
+ * /opencloud/resource/create/1.0, authenticated by Noise and optionally inside a private network.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "libp2p", title = "libp2p", syntax = "libp2p:protocol",
+        category = {Category.NETWORKING}, headersClass = Libp2pConstants.class)
+public class Libp2pEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
+
+    @UriParam
+    private final Libp2pConfiguration configuration;
+
+    public Libp2pEndpoint(String uri, Libp2pComponent component, Libp2pConfiguration configuration) {
+        super(uri, component);
+        this.configuration = configuration;
+    }
+
+    @Override
+    public Libp2pComponent getComponent() {
+        return (Libp2pComponent) super.getComponent();
+    }
+
+    public Libp2pConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new Libp2pProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        Libp2pConsumer consumer = new Libp2pConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    /** A host serves one handler per protocol id. */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return false;
+    }
+}

@@ -1,0 +1,185 @@
+package org.opencloud.discovery.camel;
+
+import io.netty.buffer.Unpooled;
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.support.ObjectHelper;
+import org.opencloud.discovery.p2p.core.Multiaddr;
+import org.opencloud.discovery.p2p.core.PeerId;
+import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.host.Stream;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Sends the body as one message on a new stream: open, write, close the write side, then wait until
+ * the remote closes too (it has taken the message) or resets (it refused it). Bytes the remote wrote
+ * before closing become the message body; when it wrote none, the body sent stays in place.
+ */
+public class Libp2pProducer extends DefaultAsyncProducer {
+    private Multiaddr peerAddress;
+
+    public Libp2pProducer(Libp2pEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public Libp2pEndpoint getEndpoint() {
+        return (Libp2pEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        String configured = getEndpoint().getConfiguration().getPeerAddress();
+        if (configured != null) {
+            peerAddress = Multiaddr.of(configured);
+            if (peerAddress.peerId() == null) {
+                throw new IllegalArgumentException("peerAddress " + configured + " must end with /p2p/<peer id>");
+            }
+        }
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        String protocol = getEndpoint().getConfiguration().getProtocol();
+        Object peerHeader = exchange.getMessage().getHeader(Libp2pConstants.PEER_ID);
+        String peerText = peerHeader != null ? peerHeader.toString() : null;
+        try {
+            PeerId peer = targetPeer(peerHeader);
+            peerText = peer.toString();
+            List<Multiaddr> addresses = targetAddresses(exchange, peer);
+            byte[] body = exchange.getMessage().getMandatoryBody(byte[].class);
+            Host host = getEndpoint().getComponent().activeHost();
+            if (host == null) {
+                throw new IllegalStateException("the libp2p component is not started");
+            }
+            new Delivery(exchange, callback, peer, protocol).start(host, addresses, body);
+            return false;
+        } catch (Exception e) {
+            exchange.setException(new Libp2pProducerException(peerText, protocol, reason(e), exchange, e));
+            callback.done(true);
+            return true;
+        }
+    }
+
+    private PeerId targetPeer(Object header) {
+        if (header instanceof PeerId peer) {
+            return peer;
+        }
+        if (header != null) {
+            return PeerId.fromString(header.toString().trim());
+        }
+        String configured = getEndpoint().getConfiguration().getPeerId();
+        if (configured != null) {
+            return PeerId.fromString(configured.trim());
+        }
+        if (peerAddress != null) {
+            return peerAddress.peerId();
+        }
+        throw new IllegalArgumentException("no target peer: set the " + Libp2pConstants.PEER_ID
+                + " header, or the peerId or peerAddress option");
+    }
+
+    /** The header's addresses, else peerAddress when it names this peer, else the resolver's. */
+    private List<Multiaddr> targetAddresses(Exchange exchange, PeerId peer) {
+        List<Multiaddr> addresses = new ArrayList<>();
+        Object header = exchange.getMessage().getHeader(Libp2pConstants.PEER_ADDRESSES);
+        for (Object item : ObjectHelper.createIterable(header, ",")) {
+            if (item instanceof Multiaddr address) {
+                addresses.add(address);
+            } else if (item != null && !item.toString().isBlank()) {
+                addresses.add(Multiaddr.of(item.toString().trim()));
+            }
+        }
+        if (addresses.isEmpty() && peerAddress != null && peer.equals(peerAddress.peerId())) {
+            addresses.add(peerAddress);
+        }
+        Libp2pPeerAddressResolver resolver = getEndpoint().getComponent().getPeerAddressResolver();
+        if (addresses.isEmpty() && resolver != null) {
+            addresses.addAll(resolver.addresses(peer));
+        }
+        return addresses;
+    }
+
+    private static String reason(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+    }
+
+    /** One message in flight: completes the exchange exactly once, off the host's event loops. */
+    private final class Delivery {
+        private final Exchange exchange;
+        private final AsyncCallback callback;
+        private final PeerId peer;
+        private final String protocol;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile Stream stream;
+        private volatile ScheduledFuture<?> timeout;
+
+        Delivery(Exchange exchange, AsyncCallback callback, PeerId peer, String protocol) {
+            this.exchange = exchange;
+            this.callback = callback;
+            this.peer = peer;
+            this.protocol = protocol;
+        }
+
+        void start(Host host, List<Multiaddr> addresses, byte[] body) {
+            Libp2pConfiguration config = getEndpoint().getConfiguration();
+            long millis = config.getTimeout();
+            timeout = getEndpoint().getComponent().timeoutScheduler().schedule(() -> finish(null,
+                    new TimeoutException("no answer within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
+            host.newStream(peer, addresses, List.of(protocol)).whenComplete((opened, error) -> {
+                if (error != null) {
+                    finish(null, error);
+                    return;
+                }
+                stream = opened;
+                if (finished.get()) {
+                    opened.reset();
+                    return;
+                }
+                opened.write(Unpooled.wrappedBuffer(body));
+                opened.closeWrite();
+                opened.readToEnd(config.getMaxMessageSize()).whenComplete(this::finish);
+            });
+        }
+
+        private void finish(byte[] reply, Throwable error) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            ScheduledFuture<?> pendingTimeout = timeout;
+            if (pendingTimeout != null) {
+                pendingTimeout.cancel(false);
+            }
+            Stream open = stream;
+            if (error != null && open != null) {
+                open.reset();
+            }
+            Runnable complete = () -> {
+                if (error != null) {
+                    exchange.setException(new Libp2pProducerException(peer.toString(), protocol, reason(error),
+                            exchange, error instanceof CompletionException ? error.getCause() : error));
+                } else if (reply.length > 0) {
+                    exchange.getMessage().setBody(reply);
+                }
+                callback.done(false);
+            };
+            ExecutorService workers = getEndpoint().getComponent().workerPool();
+            if (workers != null && !workers.isShutdown()) {
+                workers.execute(complete);
+            } else {
+                complete.run();
+            }
+        }
+    }
+}
