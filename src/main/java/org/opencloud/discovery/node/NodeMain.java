@@ -15,8 +15,9 @@ public final class NodeMain {
 
     public static void run(String configFile) throws Exception {
         Main main = new Main();
+        // the first location that defines a key wins: the operator's file before the defaults
         main.setPropertyPlaceholderLocations(
-                "classpath:oc-discovery-defaults.properties,file:" + configFile + ";optional=true");
+                "file:" + configFile + ";optional=true,classpath:oc-discovery-defaults.properties");
         main.configure().addConfiguration(NodeConfiguration.class);
         main.run();
     }

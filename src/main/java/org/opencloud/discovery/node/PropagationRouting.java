@@ -3,6 +3,7 @@ package org.opencloud.discovery.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Header;
 import org.opencloud.discovery.camel.Libp2pConstants;
+import org.opencloud.discovery.camel.Libp2pProducerException;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
@@ -83,7 +84,7 @@ public final class PropagationRouting {
     }
 
     /** Counts a rejected message and returns its reason, for the error endpoint's header. */
-    public String rejected(Throwable error, String peer) {
+    public String rejected(Throwable error) {
         String reason = reasonOf(error);
         rejections.computeIfAbsent(reason, r -> new LongAdder()).increment();
         return reason;
@@ -104,7 +105,7 @@ public final class PropagationRouting {
             if (t instanceof com.fasterxml.jackson.core.JacksonException) {
                 return Reason.MALFORMED_JSON.name();
             }
-            if (t.getClass().getSimpleName().equals("Libp2pProducerException")) {
+            if (t instanceof Libp2pProducerException) {
                 return "UNDELIVERED";
             }
         }

@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -87,7 +86,9 @@ public final class TcpTransport implements AutoCloseable {
             throw new Libp2pException("cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
         }
         listeners.add(bound.channel());
-        return Multiaddr.fromSocketAddress((InetSocketAddress) bound.channel().localAddress());
+        // the requested host, not the socket's: a dual-stack socket bound to 0.0.0.0 reports ::
+        int port = ((InetSocketAddress) bound.channel().localAddress()).getPort();
+        return Multiaddr.fromSocketAddress(new InetSocketAddress(socket.getAddress(), port));
     }
 
     /**
@@ -124,15 +125,6 @@ public final class TcpTransport implements AutoCloseable {
                     }
                 });
         return result;
-    }
-
-    /** Bound addresses of the listening sockets. */
-    public List<Multiaddr> listenAddresses() {
-        List<Multiaddr> out = new ArrayList<>();
-        for (Channel ch : listeners) {
-            out.add(Multiaddr.fromSocketAddress((InetSocketAddress) ch.localAddress()));
-        }
-        return out;
     }
 
     @Override
