@@ -1,7 +1,7 @@
 package org.opencloud.discovery;
 
 import org.opencloud.discovery.cli.OperatorCommands;
-import org.opencloud.discovery.node.NodeMain;
+import org.opencloud.discovery.node.Node;
 
 /**
  * Entry point of the product jar: an operator command when the first argument names one
@@ -17,7 +17,7 @@ public final class Main {
             System.exit(OperatorCommands.run(args));
         }
         if (args.length == 0 || args[0].equals("run")) {
-            NodeMain.run(args.length > 1 ? args[1] : NodeMain.DEFAULT_CONFIG);
+            Node.run(args.length > 1 ? args[1] : Node.DEFAULT_CONFIG);
             return;
         }
         System.exit(OperatorCommands.run(new String[] {"help"}));
