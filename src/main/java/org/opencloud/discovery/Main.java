@@ -1,12 +1,15 @@
 package org.opencloud.discovery;
 
 import org.opencloud.discovery.cli.OperatorCommands;
+import org.opencloud.discovery.node.Demo;
 import org.opencloud.discovery.node.Node;
+
+import java.nio.file.Path;
 
 /**
  * Entry point of the product jar: an operator command when the first argument names one
  * ({@code keygen}, {@code peerid}, {@code swarmkey}, {@code ping}, {@code send}, {@code listen},
- * {@code help}); otherwise the node, {@code run [PROPERTIES_FILE]}.
+ * {@code help}); the local two-node {@code demo [DIR]}; otherwise the node, {@code run [PROPERTIES_FILE]}.
  */
 public final class Main {
     private Main() {
@@ -15,6 +18,9 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (OperatorCommands.isCommand(args)) {
             System.exit(OperatorCommands.run(args));
+        }
+        if (args.length > 0 && args[0].equals("demo")) {
+            System.exit(Demo.run(Path.of(args.length > 1 ? args[1] : "target/demo")));
         }
         if (args.length == 0 || args[0].equals("run")) {
             Node.run(args.length > 1 ? args[1] : Node.DEFAULT_CONFIG);

@@ -144,7 +144,7 @@ public class Libp2pComponent extends DefaultComponent {
     }
 
     /** The host in use while the component runs; null before start and after stop. */
-    Host activeHost() {
+    public Host activeHost() {
         return activeHost;
     }
 
