@@ -1,6 +1,7 @@
 package org.opencloud.discovery.p2p.core;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * Unsigned LEB128 varints as multiformats defines them: minimal encoding, at most 9 bytes (63 bits).
@@ -70,20 +71,13 @@ public final class Varint {
 
     /** Decodes a varint at {@code offset[0]} of {@code bytes}, advancing it. */
     public static long read(byte[] bytes, int[] offset) {
-        long value = 0;
-        for (int i = 0; i < MAX_BYTES; i++) {
-            if (offset[0] >= bytes.length) {
-                throw new Libp2pException("truncated varint");
-            }
-            int b = bytes[offset[0]++] & 0xFF;
-            value |= (long) (b & 0x7F) << (7 * i);
-            if ((b & 0x80) == 0) {
-                if (b == 0 && i > 0) {
-                    throw new Libp2pException("varint is not minimally encoded");
-                }
-                return value;
-            }
+        ByteBuf in = Unpooled.wrappedBuffer(bytes);
+        in.readerIndex(offset[0]);
+        long value = read(in);
+        if (value == INCOMPLETE) {
+            throw new Libp2pException("truncated varint");
         }
-        throw new Libp2pException("varint longer than " + MAX_BYTES + " bytes");
+        offset[0] = in.readerIndex();
+        return value;
     }
 }
