@@ -65,6 +65,11 @@ public class Libp2pComponent extends DefaultComponent {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (!remaining.startsWith("/")) {
+            // libp2p:/a/1.0 keeps its slash; libp2p://a/1.0 would silently serve "a/1.0"
+            throw new IllegalArgumentException("the protocol id in " + uri + " must start with '/', as in"
+                    + " libp2p:/opencloud/resource/create/1.0");
+        }
         Libp2pConfiguration configuration = new Libp2pConfiguration();
         configuration.setProtocol(remaining);
         configuration.setMaxMessageSize(maxMessageSize);

@@ -1,0 +1,70 @@
+package org.opencloud.discovery.camel;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** camel-main finds the component by its scheme and configures it from camel.component.libp2p.* properties. */
+class Libp2pPropertiesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void applicationPropertiesConfigureTheComponent() throws Exception {
+        try (Libp2pNode b = Libp2pNode.start(dir, "b").routes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("libp2p:/test/props/1.0").to("mock:got");
+            }
+        })) {
+            Libp2pPeerAddressResolver directory = peer -> peer.equals(b.peerId()) ? List.of(b.address()) : List.of();
+            Path properties = dir.resolve("application.properties");
+            Files.writeString(properties, """
+                    camel.component.libp2p.identityKeyFile = %s
+                    camel.component.libp2p.listenAddresses = /ip4/127.0.0.1/tcp/0
+                    camel.component.libp2p.maxMessageSize = 65536
+                    camel.component.libp2p.idleTimeout = 30s
+                    camel.component.libp2p.agentVersion = props-test/1
+                    camel.component.libp2p.peerAddressResolver = #directory
+                    target.peer = %s
+                    """.formatted(dir.resolve("a.key"), b.peerId()));
+            Main main = new Main();
+            main.setPropertyPlaceholderLocations("file:" + properties);
+            main.bind("directory", directory);
+            main.configure().addRoutesBuilder(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:send").to("libp2p:/test/props/1.0?peerId={{target.peer}}");
+                }
+            });
+            main.start();
+            try {
+                Libp2pComponent a = main.getCamelContext().getComponent("libp2p", Libp2pComponent.class);
+                assertEquals(65536, a.getMaxMessageSize());
+                assertEquals(30_000, a.getIdleTimeout());
+                assertSame(directory, a.getPeerAddressResolver());
+                assertTrue(Files.exists(dir.resolve("a.key")), "the identity key file is created on first start");
+                MockEndpoint got = b.mock("got");
+                got.expectedBodiesReceived("configured by properties");
+
+                main.getCamelContext().createProducerTemplate().sendBody("direct:send", "configured by properties");
+
+                got.assertIsSatisfied(10_000);
+                assertEquals(a.activeHost().peerId().toString(),
+                        got.getExchanges().get(0).getIn().getHeader(Libp2pConstants.PEER_ID));
+            } finally {
+                main.stop();
+            }
+        }
+    }
+}
