@@ -164,9 +164,10 @@ public final class Stream {
                 if (received.readableBytes() > maxBytes) {
                     received.release();
                     received = null;
-                    s.reset();
+                    // fail first: the reset below calls onReset synchronously, which must not win
                     result.completeExceptionally(new Libp2pException("message on " + protocol + " from "
                             + remotePeer() + " exceeds the limit of " + maxBytes + " bytes"));
+                    s.reset();
                 }
             }
 
