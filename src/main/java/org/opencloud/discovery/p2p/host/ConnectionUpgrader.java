@@ -76,7 +76,8 @@ final class ConnectionUpgrader {
             ChannelPipeline p = channel.pipeline();
             long millis = config.handshakeTimeout().toMillis();
             deadline = channel.eventLoop().schedule(() -> fail(new Libp2pException("upgrade timed out after "
-                    + millis + " ms")), millis, TimeUnit.MILLISECONDS);
+                    + millis + " ms" + (pnetBeforeSecurity() ? " before security was agreed under pnet: PSK mismatch likely" : ""))),
+                    millis, TimeUnit.MILLISECONDS);
             channel.closeFuture().addListener(f -> fail(new Libp2pException("connection closed")));
             if (config.privateNetworkKey() != null) {
                 p.addLast("pnet", new PnetHandler(config.privateNetworkKey()));
@@ -149,6 +150,11 @@ final class ConnectionUpgrader {
             if (dial != null) {
                 dial.result().complete(connection[0]);
             }
+        }
+
+        /** A peer with another key sees only noise from us and waits, or sends noise we wait on. */
+        private boolean pnetBeforeSecurity() {
+            return config.privateNetworkKey() != null && "security negotiation".equals(step);
         }
 
         private Multiaddr remoteAddress() {
