@@ -281,7 +281,7 @@ class JsInteropTest {
         }
         js = track(options.start());
         // without a key of its own our host cannot tell a private-network peer from garbage (or a silent one)
-        String reason = javaKey != null ? ".*PSK mismatch likely.*" : ".*(multistream message|timed out).*";
+        String reason = javaKey != null ? ".*PSK mismatch likely.*" : ".*(multistream message|timed out|reset|closed).*";
         try (CapturedLog log = CapturedLog.capture()) {
             long failedBefore = java.failedUpgrades();
             Throwable dial = Interop.failure(java.connect(jsAddress()));
