@@ -206,14 +206,18 @@ public final class OperatorCommands {
         report(ordered("event", "ready", "peerId", host.peerId().toString(), "addrs", addrs),
                 "listening as " + host.peerId() + " on " + String.join(" ", addrs));
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread shutdown = new Thread(() -> {
             host.close();
             stop.countDown();
-        }));
+        });
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             stop.await();
         } catch (InterruptedException e) {
+            // run in-process (tests, embedding): an interrupt stops listening instead of leaving the host bound
             Thread.currentThread().interrupt();
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            host.close();
         }
     }
 

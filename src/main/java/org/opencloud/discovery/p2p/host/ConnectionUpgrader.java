@@ -76,8 +76,8 @@ final class ConnectionUpgrader {
             ChannelPipeline p = channel.pipeline();
             long millis = config.handshakeTimeout().toMillis();
             deadline = channel.eventLoop().schedule(() -> fail(new Libp2pException("upgrade timed out after "
-                    + millis + " ms")), millis, TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(f -> fail(new Libp2pException("connection closed")));
+                    + millis + " ms" + pnetHint())), millis, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(f -> fail(new Libp2pException("connection closed" + pnetHint())));
             if (config.privateNetworkKey() != null) {
                 p.addLast("pnet", new PnetHandler(config.privateNetworkKey()));
             }
@@ -149,6 +149,12 @@ final class ConnectionUpgrader {
             if (dial != null) {
                 dial.result().complete(connection[0]);
             }
+        }
+
+        /** A peer with another key sees only noise from us and drops us or waits, or sends noise we wait on. */
+        private String pnetHint() {
+            return config.privateNetworkKey() != null && "security negotiation".equals(step)
+                    ? " before security was agreed under pnet: PSK mismatch likely" : "";
         }
 
         private Multiaddr remoteAddress() {

@@ -119,8 +119,10 @@ public final class MultistreamHandler extends ByteToMessageDecoder {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelTimeout();
-        if (selected.tryFailure(new Libp2pException("connection closed during multistream negotiation"))) {
-            LOG.warn("{} closed during multistream negotiation", ctx.channel());
+        Libp2pException closed = new Libp2pException("connection closed during multistream negotiation");
+        if (selected.tryFailure(underPnetBeforeHeader() ? pskMismatchLikely(closed) : closed)) {
+            LOG.warn("{} closed during multistream negotiation{}", ctx.channel(),
+                    underPnetBeforeHeader() ? " before a valid first message: PSK mismatch likely" : "");
         }
         super.channelInactive(ctx);
     }
@@ -131,7 +133,9 @@ public final class MultistreamHandler extends ByteToMessageDecoder {
             ctx.fireExceptionCaught(cause);
             return;
         }
-        fail(ctx, new Libp2pException("multistream negotiation failed: " + cause.getMessage(), cause));
+        Libp2pException error = new Libp2pException("multistream negotiation failed: " + cause.getMessage(), cause);
+        // a peer with another key drops the connection (often a TCP reset) after reading our first bytes
+        fail(ctx, underPnetBeforeHeader() ? pskMismatchLikely(error) : error);
     }
 
     @Override
@@ -150,11 +154,19 @@ public final class MultistreamHandler extends ByteToMessageDecoder {
 
     /** Under pnet a wrong key turns the peer's first message into noise; say so, since nothing else will. */
     private Libp2pException describe(Libp2pException e) {
-        if (pnetActive && !negotiation.isHeaderReceived()) {
+        if (underPnetBeforeHeader()) {
             return new Libp2pException("first multistream message invalid under pnet: PSK mismatch likely ("
                     + e.getMessage() + ")", e);
         }
         return e;
+    }
+
+    private boolean underPnetBeforeHeader() {
+        return pnetActive && !negotiation.isHeaderReceived();
+    }
+
+    private static Libp2pException pskMismatchLikely(Libp2pException e) {
+        return new Libp2pException(e.getMessage() + " before a valid first message under pnet: PSK mismatch likely", e);
     }
 
     private void fail(ChannelHandlerContext ctx, Libp2pException error) {
