@@ -96,7 +96,7 @@ public final class Connection {
     void accept(MuxedStream muxed) {
         negotiate(muxed, MultistreamNegotiation.responder(p -> host.handler(p) != null)).addListener(n -> {
             if (!n.isSuccess()) {
-                LOG.debug("inbound stream from {} refused: {}", remotePeer, n.cause().getMessage());
+                LOG.info("inbound stream from {} refused: {}", remotePeer, n.cause().getMessage());
                 return;
             }
             Stream stream = (Stream) n.getNow();
