@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
 import io.netty.util.Version;
 import io.netty.util.concurrent.Future;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -23,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.opencloud.discovery.interop.JsPeer;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
@@ -464,13 +466,20 @@ public final class PerfClient {
     static List<String> javaListenerCommand(Path pskFile) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", absoluteClassPath(),
                 "-Dlogback.configurationFile=logback-bench.xml",
                 PerfListener.class.getName()));
         if (pskFile != null) {
             command.addAll(List.of("--psk", pskFile.toAbsolutePath().toString()));
         }
         return command;
+    }
+
+    /** The listener runs in the harness directory: relative class path entries would miss. */
+    private static String absoluteClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     private static Target jsonLinesTarget(JsPeer peer) {
