@@ -76,11 +76,11 @@ public final class JsPeer implements AutoCloseable {
     private boolean stdoutEnded;
     private final JsonNode ready;
 
-    private JsPeer(String script, List<String> args) {
-        name = logName(script);
+    private JsPeer(String name, List<String> command) {
+        this.name = name;
         stderrLog = LOG_DIR.resolve(name + ".stderr.log");
         Path stdoutLog = LOG_DIR.resolve(name + ".stdout.log");
-        process = startNode(script, args, ProcessBuilder.Redirect.PIPE, stderrLog);
+        process = startProcess(command, ProcessBuilder.Redirect.PIPE, stderrLog);
         OPEN.add(this);
         stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         stdoutReader = new Thread(() -> readEvents(stdoutLog), "jspeer-" + name);
@@ -185,7 +185,16 @@ public final class JsPeer implements AutoCloseable {
      */
     public static JsPeer start(String script, List<String> args) {
         install();
-        return new JsPeer(script, args);
+        return new JsPeer(logName(script), nodeCommand(script, args));
+    }
+
+    /**
+     * Starts another program that speaks the same JSON lines (e.g. the Java {@code PerfListener}), in the
+     * harness directory with its logs, and waits for its {@code ready} event; {@code name} names the logs.
+     */
+    public static JsPeer startCommand(String name, List<String> command) {
+        install();
+        return new JsPeer(logName(name), command);
     }
 
     /**
@@ -198,7 +207,8 @@ public final class JsPeer implements AutoCloseable {
         String name = logName(script);
         Path stdoutLog = LOG_DIR.resolve(name + ".stdout.log");
         Path stderrLog = LOG_DIR.resolve(name + ".stderr.log");
-        Process process = startNode(script, List.of(args), ProcessBuilder.Redirect.to(stdoutLog.toFile()), stderrLog);
+        Process process = startProcess(nodeCommand(script, List.of(args)), ProcessBuilder.Redirect.to(stdoutLog.toFile()),
+                stderrLog);
         try {
             process.getOutputStream().close();
             int exit = waitFor(process, timeout, script);
@@ -235,9 +245,13 @@ public final class JsPeer implements AutoCloseable {
         return script.replaceFirst("\\.mjs$", "") + "-" + PROCESS_COUNT.incrementAndGet();
     }
 
-    private static Process startNode(String script, List<String> args, ProcessBuilder.Redirect stdout, Path stderrLog) {
+    private static List<String> nodeCommand(String script, List<String> args) {
         List<String> command = new ArrayList<>(List.of("node", "--import", "./polyfill.mjs", script));
         command.addAll(args);
+        return command;
+    }
+
+    private static Process startProcess(List<String> command, ProcessBuilder.Redirect stdout, Path stderrLog) {
         try {
             return new ProcessBuilder(command)
                     .directory(DIR.toFile())

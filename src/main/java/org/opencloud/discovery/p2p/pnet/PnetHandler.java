@@ -8,9 +8,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import org.bouncycastle.crypto.engines.XSalsa20Engine;
-import org.bouncycastle.crypto.params.KeyParameter;
-import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,18 +37,15 @@ public final class PnetHandler extends ChannelDuplexHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(PnetHandler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Bytes XORed per cipher call when a buffer's memory is not an accessible array. */
-    private static final int SCRATCH_BYTES = 64 * 1024;
 
     private final byte[] psk;
     private final byte[] localNonce = new byte[NONCE_BYTES];
-    private final XSalsa20Engine outboundCipher = new XSalsa20Engine();
+    private final XSalsa20 outboundCipher;
     private final byte[] remoteNonce = new byte[NONCE_BYTES];
     private int remoteNonceBytes;
-    private XSalsa20Engine inboundCipher;
+    private XSalsa20 inboundCipher;
     private boolean nonceSent;
     private final Queue<PendingWrite> writesBeforeNonce = new ArrayDeque<>();
-    private byte[] scratch;
 
     private record PendingWrite(ByteBuf data, ChannelPromise promise) {
     }
@@ -59,7 +53,7 @@ public final class PnetHandler extends ChannelDuplexHandler {
     public PnetHandler(SwarmKey key) {
         this.psk = key.keyBytes();
         RANDOM.nextBytes(localNonce);
-        outboundCipher.init(true, new ParametersWithIV(new KeyParameter(psk), localNonce));
+        outboundCipher = new XSalsa20(psk, localNonce);
     }
 
     @Override
@@ -120,8 +114,7 @@ public final class PnetHandler extends ChannelDuplexHandler {
             data.readBytes(remoteNonce, remoteNonceBytes, take);
             remoteNonceBytes += take;
             if (remoteNonceBytes == NONCE_BYTES) {
-                inboundCipher = new XSalsa20Engine();
-                inboundCipher.init(false, new ParametersWithIV(new KeyParameter(psk), remoteNonce));
+                inboundCipher = new XSalsa20(psk, remoteNonce);
                 LOG.debug("{} pnet: received the peer's nonce", ctx.channel());
             }
             if (!data.isReadable()) {
@@ -169,7 +162,7 @@ public final class PnetHandler extends ChannelDuplexHandler {
      * XORs the readable bytes of {@code data} with the next bytes of {@code cipher}'s keystream. Takes ownership
      * of {@code data}: returns it (XORed in place) or a new buffer, releasing {@code data}.
      */
-    private ByteBuf xor(ByteBufAllocator alloc, XSalsa20Engine cipher, ByteBuf data, boolean inbound) {
+    private ByteBuf xor(ByteBufAllocator alloc, XSalsa20 cipher, ByteBuf data, boolean inbound) {
         int length = data.readableBytes();
         ByteBuf target;
         if (ownedAlone(data, inbound)) {
@@ -184,18 +177,8 @@ public final class PnetHandler extends ChannelDuplexHandler {
             target.writerIndex(length);
         }
         try {
-            int from = data.readerIndex();
-            int to = target.readerIndex();
-            if (data.hasArray() && target.hasArray()) {
-                cipher.processBytes(data.array(), data.arrayOffset() + from, length,
-                        target.array(), target.arrayOffset() + to);
-            } else if (target.hasArray()) {
-                data.getBytes(from, target.array(), target.arrayOffset() + to, length);
-                cipher.processBytes(target.array(), target.arrayOffset() + to, length,
-                        target.array(), target.arrayOffset() + to);
-            } else {
-                xorThroughScratch(cipher, data, from, target, to, length);
-            }
+            // target is never composite, so its one NIO view writes through; a composite data is merged
+            cipher.xor(data.nioBuffer(data.readerIndex(), length), target.nioBuffer(target.readerIndex(), length));
         } catch (RuntimeException e) {
             if (target != data) {
                 target.release();
@@ -212,24 +195,5 @@ public final class PnetHandler extends ChannelDuplexHandler {
     private static boolean ownedAlone(ByteBuf data, boolean inbound) {
         return data.refCnt() == 1 && data.unwrap() == null && !data.isReadOnly()
                 && !(data instanceof CompositeByteBuf) && (inbound || data.isDirect());
-    }
-
-    /** For direct memory, which BouncyCastle cannot address: XOR chunk by chunk through one reused array. */
-    private void xorThroughScratch(XSalsa20Engine cipher, ByteBuf data, int from, ByteBuf target, int to, int length) {
-        int chunkBytes = Math.min(length, SCRATCH_BYTES);
-        if (scratch == null || scratch.length < chunkBytes) {
-            scratch = new byte[chunkBytes];
-        }
-        for (int done = 0; done < length; ) {
-            int n = Math.min(scratch.length, length - done);
-            if (data.hasArray()) {
-                cipher.processBytes(data.array(), data.arrayOffset() + from + done, n, scratch, 0);
-            } else {
-                data.getBytes(from + done, scratch, 0, n);
-                cipher.processBytes(scratch, 0, n, scratch, 0);
-            }
-            target.setBytes(to + done, scratch, 0, n);
-            done += n;
-        }
     }
 }

@@ -29,8 +29,6 @@ public final class NoiseTransportCodec extends ChannelDuplexHandler {
     static final int MAX_FRAME_LENGTH = 0xFFFF;
     static final int MAX_PLAINTEXT_LENGTH = MAX_FRAME_LENGTH - CipherState.TAG_LENGTH;
     private static final int LENGTH_PREFIX = 2;
-    /** Frames encrypted into one outbound buffer: about 1 MiB, large enough to amortise the write. */
-    private static final int FRAMES_PER_WRITE = 16;
     private static final Logger log = LoggerFactory.getLogger(NoiseTransportCodec.class);
 
     private final CipherState sender;
@@ -135,12 +133,14 @@ public final class NoiseTransportCodec extends ChannelDuplexHandler {
     @Override
     public void flush(ChannelHandlerContext ctx) {
         while (!unflushed.isEmpty()) {
-            int batchLength = Math.min(unflushed.readableBytes(), FRAMES_PER_WRITE * MAX_PLAINTEXT_LENGTH);
+            // One frame per buffer: a frame fits the allocator's pooled sizes, where a batch of frames would
+            // be a fresh unpooled allocation on every flush; the channel still writes them with one writev.
+            int batchLength = Math.min(unflushed.readableBytes(), MAX_PLAINTEXT_LENGTH);
             ChannelPromise promise = ctx.newPromise();
             ByteBuf plaintext = unflushed.remove(ctx.alloc(), batchLength, promise);
-            ByteBuf frames;
+            ByteBuf frame;
             try {
-                frames = encryptFrames(ctx, plaintext);
+                frame = encryptFrame(ctx, plaintext);
             } catch (RuntimeException e) {
                 log.warn("closing noise connection to {}: {}", ctx.channel().remoteAddress(), e.getMessage());
                 promise.setFailure(e);
@@ -149,25 +149,20 @@ public final class NoiseTransportCodec extends ChannelDuplexHandler {
             } finally {
                 plaintext.release();
             }
-            ctx.write(frames, promise);
+            ctx.write(frame, promise);
         }
         ctx.flush();
     }
 
-    private ByteBuf encryptFrames(ChannelHandlerContext ctx, ByteBuf plaintext) {
+    /** One frame: {@code plaintext} (at most {@link #MAX_PLAINTEXT_LENGTH} bytes) encrypted behind its length. */
+    private ByteBuf encryptFrame(ChannelHandlerContext ctx, ByteBuf plaintext) {
         int length = plaintext.readableBytes();
-        int frameCount = (length + MAX_PLAINTEXT_LENGTH - 1) / MAX_PLAINTEXT_LENGTH;
-        ByteBuf out = ctx.alloc().buffer(length + frameCount * (LENGTH_PREFIX + CipherState.TAG_LENGTH));
+        int frameLength = length + CipherState.TAG_LENGTH;
+        ByteBuf out = ctx.alloc().buffer(LENGTH_PREFIX + frameLength);
         try {
-            for (int offset = 0; offset < length; offset += MAX_PLAINTEXT_LENGTH) {
-                int chunk = Math.min(MAX_PLAINTEXT_LENGTH, length - offset);
-                int frameStart = out.writerIndex();
-                out.writeShort(chunk + CipherState.TAG_LENGTH);
-                sender.encrypt(plaintext.nioBuffers(plaintext.readerIndex() + offset, chunk),
-                        out.nioBuffer(frameStart + LENGTH_PREFIX, chunk + CipherState.TAG_LENGTH));
-                out.writerIndex(frameStart + LENGTH_PREFIX + chunk + CipherState.TAG_LENGTH);
-            }
-            return out;
+            out.writeShort(frameLength);
+            sender.encrypt(plaintext.nioBuffers(plaintext.readerIndex(), length), out.nioBuffer(LENGTH_PREFIX, frameLength));
+            return out.writerIndex(LENGTH_PREFIX + frameLength);
         } catch (RuntimeException e) {
             out.release();
             throw e;
