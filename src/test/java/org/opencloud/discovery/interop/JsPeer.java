@@ -1,33 +1,20 @@
 package org.opencloud.discovery.interop;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -52,40 +39,16 @@ public final class JsPeer implements AutoCloseable {
     private static final Path INSTALLED_PACKAGE_JSON = DIR.resolve("node_modules/.installed-package.json");
     private static final Duration NPM_INSTALL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration QUIT_GRACE = Duration.ofSeconds(5);
 
     private static final AtomicInteger PROCESS_COUNT = new AtomicInteger();
-    /** Peers not yet closed; killed at JVM exit because peer.mjs keeps running when its stdin closes. */
-    private static final Set<JsPeer> OPEN = ConcurrentHashMap.newKeySet();
     private static boolean installed;
     private static RuntimeException installFailure;
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(peer -> killTree(peer.process)), "jspeer-cleanup"));
-    }
-
-    private final String name;
-    private final Process process;
-    private final Writer stdin;
-    private final Path stderrLog;
-    private final Thread stdoutReader;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition eventArrived = lock.newCondition();
-    /** Events not yet taken by {@link #awaitEvent}, oldest first. */
-    private final List<JsonNode> pending = new ArrayList<>();
-    private boolean stdoutEnded;
+    private final JsonLineProcess process;
     private final JsonNode ready;
 
     private JsPeer(String name, List<String> command) {
-        this.name = name;
-        stderrLog = LOG_DIR.resolve(name + ".stderr.log");
-        Path stdoutLog = LOG_DIR.resolve(name + ".stdout.log");
-        process = startProcess(command, ProcessBuilder.Redirect.PIPE, stderrLog);
-        OPEN.add(this);
-        stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-        stdoutReader = new Thread(() -> readEvents(stdoutLog), "jspeer-" + name);
-        stdoutReader.setDaemon(true);
-        stdoutReader.start();
+        process = new JsonLineProcess(name, command, DIR, LOG_DIR);
         try {
             ready = awaitEvent("ready", START_TIMEOUT);
         } catch (RuntimeException | Error e) {
@@ -102,8 +65,8 @@ public final class JsPeer implements AutoCloseable {
      * Skips the calling test (JUnit assumption) when node or npm is not on PATH.
      */
     public static synchronized Path install() {
-        Assumptions.assumeTrue(onPath("node"), "node not found on PATH: js-libp2p interop tests skipped");
-        Assumptions.assumeTrue(onPath("npm"), "npm not found on PATH: js-libp2p interop tests skipped");
+        Assumptions.assumeTrue(JsonLineProcess.onPath("node"), "node not found on PATH: js-libp2p interop tests skipped");
+        Assumptions.assumeTrue(JsonLineProcess.onPath("npm"), "npm not found on PATH: js-libp2p interop tests skipped");
         if (installFailure != null) {
             throw installFailure; // a failed npm install is not retried by every test class
         }
@@ -125,12 +88,6 @@ public final class JsPeer implements AutoCloseable {
             }
         }
         return DIR;
-    }
-
-    private static boolean onPath(String command) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(dir -> !dir.isEmpty())
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
     }
 
     private static void copySources() throws IOException {
@@ -207,8 +164,7 @@ public final class JsPeer implements AutoCloseable {
         String name = logName(script);
         Path stdoutLog = LOG_DIR.resolve(name + ".stdout.log");
         Path stderrLog = LOG_DIR.resolve(name + ".stderr.log");
-        Process process = startProcess(nodeCommand(script, List.of(args)), ProcessBuilder.Redirect.to(stdoutLog.toFile()),
-                stderrLog);
+        Process process = startNode(script, List.of(args), ProcessBuilder.Redirect.to(stdoutLog.toFile()), stderrLog);
         try {
             process.getOutputStream().close();
             int exit = waitFor(process, timeout, script);
@@ -251,7 +207,8 @@ public final class JsPeer implements AutoCloseable {
         return command;
     }
 
-    private static Process startProcess(List<String> command, ProcessBuilder.Redirect stdout, Path stderrLog) {
+    private static Process startNode(String script, List<String> args, ProcessBuilder.Redirect stdout, Path stderrLog) {
+        List<String> command = nodeCommand(script, args);
         try {
             return new ProcessBuilder(command)
                     .directory(DIR.toFile())
@@ -267,102 +224,32 @@ public final class JsPeer implements AutoCloseable {
     private static int waitFor(Process process, Duration timeout, String what) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(process);
+                JsonLineProcess.killTree(process);
                 throw new IllegalStateException(what + " did not finish within " + timeout + " and was killed");
             }
             return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            killTree(process);
+            JsonLineProcess.killTree(process);
             throw new IllegalStateException("interrupted waiting for " + what, e);
         }
     }
 
-    private static void killTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-    }
-
     // ------------------------------------------------------------------ events and commands
 
-    private void readEvents(Path stdoutLog) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-             Writer transcript = Files.newBufferedWriter(stdoutLog)) {
-            for (String line; (line = lines.readLine()) != null; ) {
-                transcript.write(line + "\n");
-                transcript.flush();
-                JsonNode event;
-                try {
-                    event = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    continue; // not an event; kept in the transcript only
-                }
-                lock.lock();
-                try {
-                    pending.add(event);
-                    eventArrived.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        } catch (IOException e) {
-            // the stream closes under us when the process is killed; treated as end of output
-        } finally {
-            lock.lock();
-            try {
-                stdoutEnded = true;
-                eventArrived.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /**
-     * Takes the oldest not yet taken event that matches {@code predicate}, waiting up to {@code timeout}.
-     * Events that do not match stay available to later calls. Fails when the timeout passes or the
-     * process exits first, listing the events that did not match.
-     */
+    /** See {@link JsonLineProcess#awaitEvent(Predicate, Duration)}. */
     public JsonNode awaitEvent(Predicate<JsonNode> predicate, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        lock.lock();
-        try {
-            while (true) {
-                for (int i = 0; i < pending.size(); i++) {
-                    if (predicate.test(pending.get(i))) {
-                        return pending.remove(i);
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (stdoutEnded || left <= 0) {
-                    throw new AssertionError(name + (stdoutEnded ? " exited" : " sent nothing matching within " + timeout)
-                            + "; unmatched events: " + pending + "; stderr in " + stderrLog);
-                }
-                eventArrived.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted waiting for an event from " + name, e);
-        } finally {
-            lock.unlock();
-        }
+        return process.awaitEvent(predicate, timeout);
     }
 
-    /** {@link #awaitEvent(Predicate, Duration)} for the next event named {@code event} (its {@code "event"} field). */
+    /** See {@link JsonLineProcess#awaitEvent(String, Duration)}. */
     public JsonNode awaitEvent(String event, Duration timeout) {
-        return awaitEvent(e -> event.equals(e.path("event").asText()), timeout);
+        return process.awaitEvent(event, timeout);
     }
 
     /** Writes one command line, e.g. {@code Map.of("cmd", "ping", "to", addr)}. */
     public void send(Map<String, ?> command) {
-        try {
-            synchronized (stdin) {
-                stdin.write(JSON.writeValueAsString(command) + "\n");
-                stdin.flush();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + name + " (stderr in " + stderrLog + ")", e);
-        }
+        process.send(command);
     }
 
     /**
@@ -377,7 +264,7 @@ public final class JsPeer implements AutoCloseable {
         JsonNode outcome = awaitEvent(e -> success.equals(e.path("event").asText())
                 || ("error".equals(e.path("event").asText()) && cmd.equals(e.path("cmd").asText())), timeout);
         if ("error".equals(outcome.path("event").asText())) {
-            throw new AssertionError(name + ": " + cmd + " failed: " + outcome.path("error").asText());
+            throw new AssertionError(process + ": " + cmd + " failed: " + outcome.path("error").asText());
         }
         return outcome;
     }
@@ -399,31 +286,16 @@ public final class JsPeer implements AutoCloseable {
         if (process.isAlive()) {
             try {
                 send(Map.of("cmd", "quit"));
-                stdin.close();
-            } catch (IOException | UncheckedIOException e) {
-                // already exiting; the wait below decides
-            }
-            try {
-                if (!process.waitFor(QUIT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    killTree(process);
-                    process.waitFor(QUIT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                killTree(process);
+            } catch (UncheckedIOException e) {
+                // already exiting; close() below waits or kills
             }
         }
-        OPEN.remove(this);
-        try {
-            stdoutReader.join(QUIT_GRACE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 
     @Override
     public String toString() {
-        return name + (ready == null ? "" : " " + peerId());
+        return process + (ready == null ? "" : " " + peerId());
     }
 
     /** Command-line options of {@code peer.mjs}; {@link #start()} launches it. */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -23,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.opencloud.discovery.p2p.mux.MuxedStreams;
 
 /** Sessions on real event loops, driven from the test thread: echo streams in parallel. */
 class YamuxLoopbackTest {
@@ -34,27 +34,6 @@ class YamuxLoopbackTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
-    /** Echoes every inbound stream and closes its write side when the remote does. */
-    private static void echo(MuxedStream stream) {
-        stream.setListener(new MuxedStream.Listener() {
-            @Override
-            public void onData(MuxedStream s, ByteBuf data) {
-                // Backpressure: stop reading while the echo waits for the client's window.
-                s.pauseReading();
-                s.write(data).addListener(done -> s.resumeReading());
-            }
-
-            @Override
-            public void onRemoteClose(MuxedStream s) {
-                s.closeWrite();
-            }
-
-            @Override
-            public void onReset(MuxedStream s, Throwable cause) {
-            }
-        });
-    }
-
     @Test
     void parallelEchoStreamsOfFourMebibytesComeBackIntact() throws Exception {
         LocalAddress address = new LocalAddress("yamux-loopback-test");
@@ -62,7 +41,7 @@ class YamuxLoopbackTest {
                 .childHandler(new ChannelInitializer<LocalChannel>() {
                     @Override
                     protected void initChannel(LocalChannel ch) {
-                        new YamuxSession(false, YamuxConfig.defaults(), YamuxLoopbackTest::echo).addTo(ch.pipeline());
+                        new YamuxSession(false, YamuxConfig.defaults(), MuxedStreams::echo).addTo(ch.pipeline());
                     }
                 }).bind(address).sync().channel();
         YamuxSession client = new YamuxSession(true, YamuxConfig.defaults(), MuxedStream::reset);
@@ -82,20 +61,7 @@ class YamuxLoopbackTest {
             new Random(i).nextBytes(payload);
             payloads.add(payload);
             MuxedStream stream = client.openStream().get(5, TimeUnit.SECONDS);
-            CompletableFuture<byte[]> echoed = new CompletableFuture<>();
-            YamuxRecordingListener recorder = new YamuxRecordingListener() {
-                @Override
-                public void onRemoteClose(MuxedStream s) {
-                    echoed.complete(received.toByteArray());
-                }
-
-                @Override
-                public void onReset(MuxedStream s, Throwable cause) {
-                    echoed.completeExceptionally(cause);
-                }
-            };
-            stream.setListener(recorder);
-            echoes.add(echoed);
+            echoes.add(MuxedStreams.readToEnd(stream));
             // Written from the test thread in 256 KiB pieces, waiting on each for backpressure.
             Thread writer = new Thread(() -> {
                 for (int offset = 0; offset < payload.length; offset += 256 * 1024) {
