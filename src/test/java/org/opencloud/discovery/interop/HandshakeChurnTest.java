@@ -49,7 +49,8 @@ class HandshakeChurnTest {
 
             long t0 = System.nanoTime();
             churn(target, HANDSHAKES);
-            Interop.awaitTrue(Interop.TIMEOUT, "all handshakes failed", () -> host.failedUpgrades() >= WARM_UP + HANDSHAKES);
+            // a resource check, not a speed check: a loaded machine may take longer than the usual timeout
+            Interop.awaitTrue(Duration.ofMinutes(2), "all handshakes failed", () -> host.failedUpgrades() >= WARM_UP + HANDSHAKES);
             Interop.awaitTrue(Interop.TIMEOUT, "no connection left", () -> host.connections().isEmpty());
             double seconds = (System.nanoTime() - t0) / 1e9;
             root.setLevel(level);
