@@ -16,6 +16,6 @@ java="${java_home%/}/bin/java"
 mvn -q -B -o test-compile
 mvn -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 "$java" -version 2>&1 | head -n 1
-exec "$java" -Xms2g -Xmx4g -Dlogback.configurationFile=bench/logback-benchmark.xml \
+exec "$java" -Xms2g -Xmx4g ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=bench/logback-benchmark.xml \
   -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   org.opencloud.discovery.bench.PropagationBenchmark "$@"

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,11 @@ public final class PropagationBenchmark {
     /** How long and how hard each row is measured. */
     record Settings(List<Integer> partnerCounts, Duration warmup, Duration measure, int window,
                     int latencyRate, Duration latencyDuration, Duration drain) {
+        /** The README's run; {@code -Dbench.partners=1,4} measures fewer partner counts. */
         static Settings standard() {
-            return new Settings(List.of(1, 4, 16), Duration.ofSeconds(3), Duration.ofSeconds(8), 2_000,
+            List<Integer> partners = Arrays.stream(System.getProperty("bench.partners", "1,4,16").split(","))
+                    .map(String::trim).map(Integer::valueOf).toList();
+            return new Settings(partners, Duration.ofSeconds(3), Duration.ofSeconds(8), 2_000,
                     1_000, Duration.ofSeconds(5), Duration.ofSeconds(20));
         }
 
