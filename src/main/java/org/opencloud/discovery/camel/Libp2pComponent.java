@@ -2,7 +2,9 @@ package org.opencloud.discovery.camel;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
@@ -82,8 +84,13 @@ public class Libp2pComponent extends DefaultComponent {
     protected void doStart() throws Exception {
         super.doStart();
         ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
-        workerPool = executors.newDefaultThreadPool(this, "Libp2pWorker");
-        timeoutScheduler = executors.newSingleThreadScheduledExecutor(this, "Libp2pTimeout");
+        // Unbounded queues: Camel's default of 1,000 queued tasks failed deliveries beyond 1,000 in
+        // flight; what is in flight is bounded by the yamux stream limits per connection instead.
+        ThreadPoolProfile defaults = executors.getDefaultThreadPoolProfile();
+        workerPool = executors.newThreadPool(this, "Libp2pWorker", new ThreadPoolProfileBuilder("Libp2pWorker", defaults)
+                .maxQueueSize(-1).build());
+        timeoutScheduler = executors.newScheduledThreadPool(this, "Libp2pTimeout",
+                new ThreadPoolProfileBuilder("Libp2pTimeout", defaults).poolSize(1).maxQueueSize(-1).build());
         activeHost = host != null ? host : createHost();
         LOG.info("libp2p component on {} host {} listening on {}", host != null ? "the given" : "its own",
                 activeHost.peerId(), activeHost.listenAddresses());

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Binds the beans the routes and the libp2p component refer to, from the {@code oc.*} properties:
@@ -51,7 +52,8 @@ public final class NodeConfiguration implements CamelConfiguration {
 
         PeerDirectory directory = new PeerDirectory(resources.client,
                 props.resolveProperty("oc.mongo.database").orElse(PeerDirectory.DEFAULT_DATABASE),
-                props.resolveProperty("oc.mongo.collection").orElse(PeerDirectory.DEFAULT_COLLECTION));
+                props.resolveProperty("oc.mongo.collection").orElse(PeerDirectory.DEFAULT_COLLECTION),
+                Duration.ofMillis(Long.parseLong(props.resolveProperty("oc.mongo.cache-ttl-ms").orElse("1000"))));
         PeerDirectorySync sync = new PeerDirectorySync(directory, codec);
         props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
         Authorization authorization = new Authorization(directory);

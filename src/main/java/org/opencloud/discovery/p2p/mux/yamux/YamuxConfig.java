@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param maxWindowSize the receive window of a stream grows up to this many bytes
  * @param maxFrameSize largest Data payload we write (inbound frames may be as long as the window)
  * @param maxInboundStreams streams the peer may have open at once; further SYNs are answered with RST
- * @param maxUnackedOutboundStreams opening fails while this many of our streams await the peer's ACK
+ * @param maxUnackedOutboundStreams opening waits while this many of our streams await the peer's ACK
  * @param keepAliveInterval time between keep-alive pings; zero disables keep-alive
  * @param keepAliveTimeout the session closes when a keep-alive ping is unanswered for this long
  */

@@ -21,6 +21,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.PromiseNotifier;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -63,6 +64,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private int nextStreamId;
     private int inboundStreams;
     private int unackedOutboundStreams;
+    private final ArrayDeque<Promise<MuxedStream>> waitingOpens = new ArrayDeque<>();
     private boolean started;
     private boolean remoteGoingAway;
     private boolean localGoingAway;
@@ -95,18 +97,48 @@ public final class YamuxSession extends ChannelDuplexHandler {
             if (closed || localGoingAway || remoteGoingAway) {
                 return loop.newFailedFuture(new Libp2pException("yamux session " + this + " is closing"));
             }
-            if (unackedOutboundStreams >= config.maxUnackedOutboundStreams() || nextStreamId < 0) {
-                return loop.newFailedFuture(new Libp2pException("yamux session " + this
-                        + ": too many unacknowledged streams or stream ids exhausted"));
+            if (nextStreamId < 0) {
+                return loop.newFailedFuture(new Libp2pException("yamux session " + this + ": stream ids exhausted"));
             }
-            YamuxStream stream = new YamuxStream(this, nextStreamId, true, config);
-            nextStreamId += 2;
-            streams.put(stream.id(), stream);
-            unackedOutboundStreams++;
-            outbound.writeStreamControl(stream.id(), FLAG_SYN, extraInitialWindow);
-            outbound.flushIfIdle();
-            return loop.newSucceededFuture(stream);
+            Promise<MuxedStream> opened = loop.newPromise();
+            if (unackedOutboundStreams >= config.maxUnackedOutboundStreams()) {
+                // as go-yamux does: wait for the peer's ACKs instead of failing under a burst
+                waitingOpens.add(opened);
+            } else {
+                opened.setSuccess(startOutboundStream());
+            }
+            return opened;
         });
+    }
+
+    private YamuxStream startOutboundStream() {
+        YamuxStream stream = new YamuxStream(this, nextStreamId, true, config);
+        nextStreamId += 2;
+        streams.put(stream.id(), stream);
+        unackedOutboundStreams++;
+        outbound.writeStreamControl(stream.id(), FLAG_SYN, extraInitialWindow);
+        outbound.flushIfIdle();
+        return stream;
+    }
+
+    /** Opens the streams that waited for ACKs, as far as the limit allows again. */
+    private void openWaitingStreams() {
+        while (!waitingOpens.isEmpty() && unackedOutboundStreams < config.maxUnackedOutboundStreams()
+                && !closed && !localGoingAway && !remoteGoingAway) {
+            Promise<MuxedStream> opened = waitingOpens.poll();
+            if (nextStreamId < 0) {
+                opened.tryFailure(new Libp2pException("yamux session " + this + ": stream ids exhausted"));
+            } else if (!opened.isDone()) {
+                opened.setSuccess(startOutboundStream());
+            }
+        }
+    }
+
+    private void failWaitingOpens(Libp2pException cause) {
+        Promise<MuxedStream> opened;
+        while ((opened = waitingOpens.poll()) != null) {
+            opened.tryFailure(cause);
+        }
     }
 
     /** Measures the round trip with a yamux ping, in nanoseconds; shares an outstanding ping. */
@@ -313,6 +345,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     private void handleGoAway(YamuxFrame frame) {
         remoteGoingAway = true;
+        failWaitingOpens(new Libp2pException("yamux session " + this + ": the peer is going away"));
         if (frame.length() == YamuxFrame.GO_AWAY_NORMAL) {
             log.debug("yamux {}: remote is going away", this);
         } else {
@@ -342,6 +375,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
             return;
         }
         localGoingAway = true;
+        failWaitingOpens(new Libp2pException("yamux session " + this + " is closing"));
         ctx.writeAndFlush(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_GO_AWAY, 0, 0, code))
                 .addListener(ChannelFutureListener.CLOSE);
     }
@@ -351,6 +385,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
             return;
         }
         closed = true;
+        failWaitingOpens(closeCause);
         ping.stop(closeCause);
         outbound.clear();
         for (YamuxStream stream : new ArrayList<>(streams.values())) {
@@ -380,6 +415,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     void outboundStreamAcked() {
         unackedOutboundStreams--;
+        openWaitingStreams();
     }
 
     void streamClosed(YamuxStream stream) {
@@ -391,6 +427,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
             inboundStreams--;
         } else if (stream.isAwaitingAck()) {
             unackedOutboundStreams--;
+            openWaitingStreams();
         }
     }
 

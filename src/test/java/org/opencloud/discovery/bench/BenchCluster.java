@@ -1,0 +1,131 @@
+package org.opencloud.discovery.bench;
+
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.NatsServerRunner;
+import org.opencloud.discovery.node.Node;
+import org.opencloud.discovery.p2p.core.KeyFiles;
+import org.opencloud.discovery.p2p.core.PrivateKey;
+import org.opencloud.discovery.p2p.pnet.SwarmKey;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+
+/**
+ * Node A and its partners, each a real {@link Node} with its own nats-server, one shared swarm.key.
+ * The partners start once; A restarts for each partner count with a peers file naming the first N.
+ */
+final class BenchCluster implements AutoCloseable {
+    /** One node's identity, libp2p port and NATS server. */
+    record Member(String name, PrivateKey key, int p2pPort, NatsServerRunner nats) {
+        String multiaddr() {
+            return "/ip4/127.0.0.1/tcp/" + p2pPort + "/p2p/" + key.peerId();
+        }
+    }
+
+    private final Path dir;
+    private final Map<String, String> extraProperties;
+    private final Member a;
+    private final List<Member> partners = new ArrayList<>();
+    private final List<Node> partnerNodes = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Node nodeA;
+    private int aGeneration;
+
+    /**
+     * @param extraProperties node properties beyond the defaults, for every node (tuning under test)
+     */
+    BenchCluster(Path dir, int partnerCount, Map<String, String> extraProperties) throws Exception {
+        this.dir = dir;
+        this.extraProperties = extraProperties;
+        NatsServerRunner.setDefaultOutputLevel(Level.SEVERE);
+        Files.createDirectories(dir);
+        SwarmKey.generate().write(dir.resolve("swarm.key"));
+        a = member("a");
+        for (int i = 1; i <= partnerCount; i++) {
+            Member partner = member("p" + i);
+            partners.add(partner);
+            partnerNodes.add(startNode(partner, partner.name(), List.of(a)));
+        }
+    }
+
+    Member a() {
+        return a;
+    }
+
+    List<Member> partners() {
+        return partners;
+    }
+
+    /** (Re)starts node A with the first {@code count} partners as its PARTNER peers. */
+    void startA(int count) throws IOException {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        nodeA = startNode(a, "a" + (++aGeneration), partners.subList(0, count));
+    }
+
+    /** A NATS client connection, closed with the cluster. */
+    Connection connect(Member member) throws IOException, InterruptedException {
+        Connection connection = Nats.connect(new Options.Builder().server(member.nats().getURI())
+                .maxMessagesInOutgoingQueue(1_000_000).build());
+        resources.add(connection);
+        return connection;
+    }
+
+    private Member member(String name) throws IOException {
+        NatsServerRunner nats = NatsServerRunner.builder().build();
+        resources.add(nats);
+        return new Member(name, PrivateKey.generate(), freePort(), nats);
+    }
+
+    private Node startNode(Member member, String homeName, List<Member> partnersOfNode) throws IOException {
+        Path home = dir.resolve(homeName);
+        Files.createDirectories(home);
+        KeyFiles.writePrivate(home.resolve("identity.key"), member.key().toProtobuf());
+        StringBuilder peers = new StringBuilder("[");
+        for (Member partner : partnersOfNode) {
+            peers.append(peers.length() > 1 ? "," : "").append("{\"peer_id\":\"").append(partner.key().peerId())
+                    .append("\",\"name\":\"").append(partner.name()).append("\",\"stream_address\":[\"")
+                    .append(partner.multiaddr()).append("\"],\"relation\":\"PARTNER\"}");
+        }
+        Path peersFile = home.resolve("peers.json");
+        Files.writeString(peersFile, peers.append(']').toString());
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "oc.nats.servers", member.nats().getURI(),
+                "oc.data-dir", home.toString(),
+                "oc.peers.file", peersFile.toString(),
+                "camel.main.name", "bench-" + homeName,
+                "camel.main.routesReloadEnabled", "false",
+                "camel.component.libp2p.identityKeyFile", home.resolve("identity.key").toString(),
+                "camel.component.libp2p.listenAddresses", "/ip4/127.0.0.1/tcp/" + member.p2pPort(),
+                "camel.component.libp2p.swarmKeyFile", dir.resolve("swarm.key").toString()));
+        properties.putAll(extraProperties);
+        return Node.start(Node.DEFAULT_CONFIG, properties);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        partnerNodes.forEach(Node::close);
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+}

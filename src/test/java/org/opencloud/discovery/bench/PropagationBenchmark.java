@@ -1,0 +1,146 @@
+package org.opencloud.discovery.bench;
+
+import io.nats.client.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The end-to-end speed of propagation: a PB_CREATE of a 1 KiB resource published on node A's NATS,
+ * until its CREATE_RESOURCE arrives on every partner's NATS; beside it, NATS alone (publish to
+ * subscribe on one server), the floor of the chain. Prints one table (README: bench/run-propagation-benchmark.sh).
+ */
+public final class PropagationBenchmark {
+    private static final Logger LOG = LoggerFactory.getLogger(PropagationBenchmark.class);
+    private static final String FLOOR_SUBJECT = "BENCH_FLOOR";
+
+    /** How long and how hard each row is measured. */
+    record Settings(List<Integer> partnerCounts, Duration warmup, Duration measure, int window,
+                    int latencyRate, Duration latencyDuration, Duration drain) {
+        /** The README's run; {@code -Dbench.partners=1,4} measures fewer partner counts. */
+        static Settings standard() {
+            List<Integer> partners = Arrays.stream(System.getProperty("bench.partners", "1,4,16").split(","))
+                    .map(String::trim).map(Integer::valueOf).toList();
+            return new Settings(partners, Duration.ofSeconds(3), Duration.ofSeconds(8), 2_000,
+                    1_000, Duration.ofSeconds(5), Duration.ofSeconds(20));
+        }
+
+        int maxPartners() {
+            return Collections.max(partnerCounts);
+        }
+    }
+
+    /** One line of the table. */
+    record Row(String chain, String partners, Measurement.Throughput throughput, Measurement.Latency latency) {
+    }
+
+    private PropagationBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "target/propagation-benchmark");
+        Settings settings = Settings.standard();
+        List<Row> rows = run(settings, dir, Map.of());
+        System.out.println(table(settings, rows));
+        System.exit(0); // camel-main and jnats leave non-daemon threads behind
+    }
+
+    /** Measures every row; {@code nodeProperties} go to every node (tuning under test). */
+    static List<Row> run(Settings settings, Path dir, Map<String, String> nodeProperties) throws Exception {
+        deleteRecursively(dir);
+        List<Row> rows = new ArrayList<>();
+        try (BenchCluster cluster = new BenchCluster(dir, settings.maxPartners(), nodeProperties)) {
+            Connection publisher = cluster.connect(cluster.a());
+            Connection subscriber = cluster.connect(cluster.a());
+            LOG.info("measuring NATS alone");
+            try (Measurement floor = new Measurement(publisher, FLOOR_SUBJECT,
+                    sent -> Measurement.resource(sent).getBytes(StandardCharsets.UTF_8),
+                    List.of(new Measurement.Receiver(subscriber, FLOOR_SUBJECT)))) {
+                rows.add(measure(settings, "NATS alone (publish -> subscribe, one server)", "-", floor));
+            }
+            List<Measurement.Receiver> receivers = new ArrayList<>();
+            for (BenchCluster.Member partner : cluster.partners()) {
+                receivers.add(new Measurement.Receiver(cluster.connect(partner), "CREATE_RESOURCE"));
+            }
+            for (int count : settings.partnerCounts()) {
+                LOG.info("measuring the chain to {} partner(s)", count);
+                cluster.startA(count);
+                try (Measurement chain = new Measurement(publisher, "PROPALGATION_EVENT",
+                        PropagationBenchmark::propagationEvent, receivers.subList(0, count))) {
+                    rows.add(measure(settings, "A's NATS -> libp2p -> partner's NATS", String.valueOf(count), chain));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static Row measure(Settings settings, String chain, String partners, Measurement measurement)
+            throws InterruptedException {
+        Measurement.Throughput throughput = measurement.throughput(settings.warmup(), settings.measure(),
+                settings.window(), settings.drain());
+        Measurement.Latency latency = measurement.latency(settings.latencyRate(), settings.latencyDuration(),
+                settings.drain());
+        return new Row(chain, partners, throughput, latency);
+    }
+
+    /** What an app publishes on PROPALGATION_EVENT: a PB_CREATE of one resource. */
+    private static byte[] propagationEvent(long sentNanos) {
+        return ("{\"FromApp\":\"bench-app\",\"Datatype\":1,\"User\":\"bench\",\"Payload\":"
+                + "{\"Action\":\"PB_CREATE\",\"DataType\":\"DATA_RESOURCE\",\"Payload\":"
+                + Measurement.resource(sentNanos) + "}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String table(Settings settings, List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("machine: %s, %d cores; JDK: %s %s (%s)%n", cpuModel(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"), System.getProperty("os.arch")));
+        out.append(String.format("resources: %d bytes; throughput: at most %d events in flight, %d s warm-up, %d s "
+                        + "measured; latency: %d events/s for %d s, publish on A's NATS to arrival on each partner's%n",
+                Measurement.RESOURCE_BYTES, settings.window(), settings.warmup().toSeconds(),
+                settings.measure().toSeconds(), settings.latencyRate(), settings.latencyDuration().toSeconds()));
+        String format = "| %-46s | %8s | %14s | %19s | %11s | %11s | %15s |%n";
+        out.append(String.format(format, "chain", "partners", "events/s", "delivered/published",
+                "p50 ms", "p99 ms", "latency samples"));
+        out.append(String.format(format, "-".repeat(46), "-".repeat(8), "-".repeat(14), "-".repeat(19),
+                "-".repeat(11), "-".repeat(11), "-".repeat(15)));
+        for (Row row : rows) {
+            out.append(String.format(format, row.chain(), row.partners(),
+                    String.format("%,.0f", row.throughput().eventsPerSecond()),
+                    row.throughput().deliveredToAll() + "/" + row.throughput().published(),
+                    String.format("%.3f", row.latency().p50Millis()), String.format("%.3f", row.latency().p99Millis()),
+                    row.latency().samples() + "/" + row.latency().expectedSamples()));
+        }
+        return out.toString();
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
