@@ -52,7 +52,7 @@ public final class Node implements AutoCloseable {
 
     /** The node's libp2p host. */
     public Host host() {
-        return context().getComponent("libp2p", Libp2pComponent.class).getHost();
+        return context().getComponent("libp2p", Libp2pComponent.class).activeHost();
     }
 
     @Override

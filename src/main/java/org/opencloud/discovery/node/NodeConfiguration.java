@@ -63,7 +63,7 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("authorizationGate", new AuthorizationGate(authorization));
         context.getRegistry().bind("peerDirectoryResolver", new DirectoryPeerResolver(directory));
         context.getRegistry().bind("propagation", new PropagationRouting(codec, directory, authorization,
-                () -> context.getComponent("libp2p", Libp2pComponent.class).getHost().peerId().toString()));
+                () -> context.getComponent("libp2p", Libp2pComponent.class).activeHost().peerId().toString()));
     }
 
     private static String redacted(String uri) {
