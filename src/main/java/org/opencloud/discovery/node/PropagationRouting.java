@@ -42,6 +42,11 @@ public final class PropagationRouting {
         this.localPeerId = localPeerId;
     }
 
+    /** The NATS body as JSON, read by the codec: larger than its limit is OVERSIZED, not one JSON object MALFORMED_JSON. */
+    public JsonNode parse(byte[] body) {
+        return codec.tolerantJson().parseObject(body, "NATS message");
+    }
+
     /** True for a message this node published itself (its own FromApp): loop avoidance. */
     public boolean isSelfOriginated(JsonNode body) {
         return codec.isSelfOriginated(codec.decodeNatsEnvelope(body), codec.ownAppName());
