@@ -8,6 +8,7 @@ import io.nats.NatsServerRunner;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.Subscription;
 import org.opencloud.discovery.node.Node;
 import org.opencloud.discovery.p2p.core.KeyFiles;
@@ -16,6 +17,10 @@ import org.opencloud.discovery.p2p.core.PrivateKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +28,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,6 +51,10 @@ final class NodeFixture implements AutoCloseable {
     static final String APP_NAME = "oc-discovery";
     static final String ERRORS = "OC_DISCOVERY_ERRORS";
     static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String TEST_CLIENT = "e2e-test";
+    /** What the node's routes subscribe to on its NATS server. */
+    private static final Set<String> NODE_SUBJECTS = Set.of("PROPALGATION_EVENT", "CREATE_RESOURCE", "REMOVE_RESOURCE");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final String name;
     private final Path dir;
@@ -50,6 +62,7 @@ final class NodeFixture implements AutoCloseable {
     private final Connection nats;
     private final PrivateKey identity;
     private final int port;
+    private final int monitorPort;
     private final Map<String, String> overrides = new HashMap<>();
     private Node node;
 
@@ -57,13 +70,13 @@ final class NodeFixture implements AutoCloseable {
         this.name = name;
         this.dir = dir;
         try {
-            natsServer = NatsServerRunner.builder().build();
-            nats = Nats.connect(natsServer.getURI());
+            monitorPort = freePort();
+            natsServer = NatsServerRunner.builder().customArgs(new String[] {"-m", String.valueOf(monitorPort)})
+                    .outputLevel(Level.WARNING).build();
+            nats = Nats.connect(new Options.Builder().server(natsServer.getURI()).connectionName(TEST_CLIENT).build());
             identity = PrivateKey.generate();
             KeyFiles.writePrivate(dir.resolve("identity.key"), identity.toProtobuf());
-            try (ServerSocket free = new ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
+            port = freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -114,9 +127,52 @@ final class NodeFixture implements AutoCloseable {
         return this;
     }
 
+    /** Starts the node and returns once its NATS consumers have subscribed (camel-nats subscribes in the background). */
     NodeFixture start() {
         node = Node.start(dir.resolve("no-operator-file.properties").toString(), overrides);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!nodeSubjects().containsAll(NODE_SUBJECTS)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not subscribe to " + NODE_SUBJECTS + " within " + WAIT);
+            }
+            sleep(Duration.ofMillis(50));
+        }
         return this;
+    }
+
+    /** Subjects subscribed on this node's NATS server by anyone but the test client (monitoring endpoint). */
+    private Set<String> nodeSubjects() {
+        HttpRequest connz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/connz?subs=1")).build();
+        try {
+            JsonNode connections = json(HTTP.send(connz, HttpResponse.BodyHandlers.ofString()).body()).path("connections");
+            Set<String> subjects = new HashSet<>();
+            for (JsonNode connection : connections) {
+                if (!TEST_CLIENT.equals(connection.path("name").asText())) {
+                    connection.path("subscriptions_list").forEach(subject -> subjects.add(subject.asText()));
+                }
+            }
+            return subjects;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
     }
 
     /** Stops the node; its NATS server and data directory stay. */
