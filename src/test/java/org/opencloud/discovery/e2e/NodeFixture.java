@@ -169,7 +169,8 @@ final class NodeFixture implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A loopback port nobody listens on (one was bound a moment ago, then closed). */
+    static int freePort() throws IOException {
         try (ServerSocket free = new ServerSocket(0)) {
             return free.getLocalPort();
         }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.opencloud.discovery.camel.Libp2pHealthCheck;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +77,16 @@ class TwoNodePropagationTest {
         assertEquals("alice", received.get("User").asText());
         assertEquals(json(RESOURCE), decodedPayload(received.get("Payload")));
         onB.unsubscribe();
+    }
+
+    @Test
+    void libp2pHealthCheckIsRegisteredAndUp() {
+        // "full": every check's own result, not the aggregated one of the default exposure level
+        HealthCheck.Result libp2p = HealthCheckHelper.invokeReadiness(a.node().context(), "full").stream()
+                .filter(result -> result.getCheck().getId().equals(Libp2pHealthCheck.ID))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + Libp2pHealthCheck.ID + " health check"));
+        assertEquals(HealthCheck.State.UP, libp2p.getState());
+        assertEquals(a.peerId(), libp2p.getDetails().get("peerId"));
     }
 
     @Test
