@@ -16,6 +16,8 @@ import org.opencloud.discovery.p2p.core.PrivateKey;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +33,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.logging.Level;
 
@@ -55,6 +58,7 @@ final class NodeFixture implements AutoCloseable {
     /** What the node's routes subscribe to on its NATS server. */
     private static final Set<String> NODE_SUBJECTS = Set.of("PROPALGATION_EVENT", "CREATE_RESOURCE", "REMOVE_RESOURCE");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Random RANDOM = new Random();
 
     private final String name;
     private final Path dir;
@@ -169,11 +173,21 @@ final class NodeFixture implements AutoCloseable {
         }
     }
 
-    /** A loopback port nobody listens on (one was bound a moment ago, then closed). */
+    /**
+     * A loopback port nobody listens on now. Taken below Linux's ephemeral range (32768-60999): a port the
+     * kernel handed out there could be taken again as the local port of any outgoing connection
+     * (NATS, Mongo, libp2p dials) before the node binds it.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket free = new ServerSocket(0)) {
-            return free.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int candidate = 20000 + RANDOM.nextInt(12000);
+            try (ServerSocket probe = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (BindException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-31999");
     }
 
     /** Stops the node; its NATS server and data directory stay. */
