@@ -26,8 +26,9 @@ import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 import static org.opencloud.discovery.e2e.NodeFixture.text;
 
 /**
- * Spec 3.3 and 5: A drops what it published itself, sends bad input to the error endpoint (NATS subject
- * OC_DISCOVERY_ERRORS, the original body, the reason in NATS header OcErrorReason) and keeps running.
+ * Spec 1, 3.3 and 5: A drops what it published itself and resources another peer created, sends bad
+ * input to the error endpoint (NATS subject OC_DISCOVERY_ERRORS, the original body, the reason in NATS
+ * header OcErrorReason) and keeps running.
  */
 class PropagationErrorsTest {
     private static final int MESSAGE_LIMIT = 16 * 1024;
@@ -77,6 +78,15 @@ class PropagationErrorsTest {
     void ownMessageIsDroppedAndTheNextOneFlows() {
         a.publish("PROPALGATION_EVENT", propagationEvent(APP_NAME, "PB_CREATE", "STORAGE_RESOURCE",
                 "{\"id\":\"mine\"}", false));
+
+        assertNextGoodMessageFlows();
+        assertNothing(errorsOnA, Duration.ofMillis(300));
+    }
+
+    @Test
+    void resourceOfAnotherCreatorIsDroppedAndTheNextOneFlows() {
+        a.publish("PROPALGATION_EVENT", propagationEvent("some-app", "PB_CREATE", "STORAGE_RESOURCE",
+                "{\"id\":\"theirs\",\"creator_id\":\"" + b.peerId() + "\"}", false));
 
         assertNextGoodMessageFlows();
         assertNothing(errorsOnA, Duration.ofMillis(300));
