@@ -155,7 +155,7 @@ public class Libp2pComponent extends DefaultComponent {
         return created.start();
     }
 
-    /** The host in use while the component runs; null before start and after stop. */
+    /** The host in use while the component runs (given or created); null before start and after stop. */
     public Host activeHost() {
         return activeHost;
     }

@@ -87,9 +87,10 @@ public class Libp2pConsumer extends DefaultConsumer {
         getAsyncProcessor().process(exchange, doneSync -> {
             try {
                 if (exchange.getException() != null) {
+                    // the route's error handler has dealt with the failure (logged it, kept the message)
                     stream.reset();
-                    getExceptionHandler().handleException("failed to route a message on " + stream.protocol()
-                            + " from " + stream.remotePeer(), exchange, exchange.getException());
+                    LOG.debug("reset the stream of a message on {} from {}: {}", stream.protocol(),
+                            stream.remotePeer(), exchange.getException().getMessage());
                 } else {
                     stream.closeWrite();
                 }

@@ -58,6 +58,8 @@ public final class NodeConfiguration implements CamelConfiguration {
         props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
         Authorization authorization = new Authorization(directory);
 
+        // camel-jackson in the routes parses with the codec's strict mapper (one JSON value per body)
+        context.getRegistry().bind("codecObjectMapper", codec.tolerantJson().mapper());
         context.getRegistry().bind("mongoClient", resources.client);
         context.getRegistry().bind("peerDirectory", directory);
         context.getRegistry().bind("peerDirectorySync", sync);

@@ -42,6 +42,11 @@ public final class PropagationRouting {
         this.localPeerId = localPeerId;
     }
 
+    /** Refuses a body over the codec table's size limit (OVERSIZED) before anything parses it. */
+    public void checkSize(byte[] body) {
+        codec.tolerantJson().checkSize(body, "NATS message");
+    }
+
     /** True for a message this node published itself (its own FromApp): loop avoidance. */
     public boolean isSelfOriginated(JsonNode body) {
         return codec.isSelfOriginated(codec.decodeNatsEnvelope(body), codec.ownAppName());

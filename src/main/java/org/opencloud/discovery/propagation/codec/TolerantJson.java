@@ -43,19 +43,24 @@ public final class TolerantJson {
 
     /** One JSON object from a message body, after the size check. */
     public ObjectNode parseObject(byte[] body, String what) {
-        if (body == null || body.length == 0) {
-            throw new PropagationException(Reason.MALFORMED_JSON, what + " is empty");
-        }
-        if (body.length > table.maxMessageBytes()) {
-            throw new PropagationException(Reason.OVERSIZED,
-                    what + " has " + body.length + " bytes, limit " + table.maxMessageBytes());
-        }
+        checkSize(body, what);
         try {
             return asObject(mapper.readTree(body), what);
         } catch (JsonProcessingException e) {
             throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new PropagationException(Reason.MALFORMED_JSON, what + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses an empty body (MALFORMED_JSON) or one over the table's limit (OVERSIZED). */
+    public void checkSize(byte[] body, String what) {
+        if (body == null || body.length == 0) {
+            throw new PropagationException(Reason.MALFORMED_JSON, what + " is empty");
+        }
+        if (body.length > table.maxMessageBytes()) {
+            throw new PropagationException(Reason.OVERSIZED,
+                    what + " has " + body.length + " bytes, limit " + table.maxMessageBytes());
         }
     }
 

@@ -47,7 +47,7 @@ public final class Authorization {
     }
 
     /**
-     * Admits an inbound action from a peer or throws {@link PropagationException} with
+     * Admits an inbound action from a peer or throws {@link PeerRefusedException} with
      * BLACKLISTED, NOT_PARTNER (create/update/delete from a known non-partner) or UNKNOWN_PEER
      * (create/update/delete/considers from a peer absent from the directory). Other actions
      * are refused only to BLACKLIST peers.
@@ -56,7 +56,7 @@ public final class Authorization {
         Reason reason = decide(directory.findByPeerId(peerId), action);
         if (reason != null) {
             refuse(peerId, action.name(), reason);
-            throw new PropagationException(reason, action + " from peer " + peerId + " refused");
+            throw new PeerRefusedException(reason, action + " from peer " + peerId + " refused");
         }
     }
 
