@@ -49,8 +49,11 @@ class HandshakeChurnTest {
 
             long t0 = System.nanoTime();
             churn(target, HANDSHAKES);
-            // a resource check, not a speed check: a loaded machine may take longer than the usual timeout
-            Interop.awaitTrue(Duration.ofMinutes(2), "all handshakes failed", () -> host.failedUpgrades() >= WARM_UP + HANDSHAKES);
+            // a resource check, not a speed check: a loaded machine may take longer than the usual timeout.
+            // A client reset can land before Netty registers the accepted socket; the host never sees
+            // such a connection, so a few of the attempts may go uncounted (one in 11,000 seen here).
+            Interop.awaitTrue(Duration.ofMinutes(2), "the handshakes failed",
+                    () -> host.failedUpgrades() >= WARM_UP + HANDSHAKES - PARALLEL);
             Interop.awaitTrue(Interop.TIMEOUT, "no connection left", () -> host.connections().isEmpty());
             double seconds = (System.nanoTime() - t0) / 1e9;
             root.setLevel(level);
