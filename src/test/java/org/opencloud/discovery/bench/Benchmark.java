@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * The anchor benchmark in one run on one machine: Java→Java, Java→js, js→Java and js→js (perf.mjs), each
  * plain and with a pre-shared key, printed as one table with the Java→Java / js→js ratios checked against
  * the targets (at least 2× for bulk, streams and lp; a dial median no slower). Run by
- * {@code bench/run-benchmark.sh}; options are perf.mjs's plus {@code --directions} and {@code --out-dir}.
+ * {@code src/test/bench/run.sh libp2p}; options are perf.mjs's plus {@code --directions} and {@code --out-dir}.
  * Speed is reported, never asserted.
  */
 public final class Benchmark {

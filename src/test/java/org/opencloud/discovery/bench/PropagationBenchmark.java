@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * The end-to-end speed of propagation: a PB_CREATE of a 1 KiB resource published on node A's NATS,
  * until its CREATE_RESOURCE arrives on every partner's NATS; beside it, NATS alone (publish to
- * subscribe on one server), the floor of the chain. Prints one table (README: bench/run-propagation-benchmark.sh).
+ * subscribe on one server), the floor of the chain. Prints one table (README: src/test/bench/run.sh propagation).
  */
 public final class PropagationBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(PropagationBenchmark.class);
