@@ -56,11 +56,7 @@ class DownPartnerTest {
 
     @AfterAll
     static void stopNodes() throws Exception {
-        for (NodeFixture node : new NodeFixture[] {a, b, c}) {
-            if (node != null) {
-                node.close();
-            }
-        }
+        NodeFixture.closeAll(a, b, c);
     }
 
     @Test

@@ -45,12 +45,7 @@ class LivePeerDirectoryTest {
 
     @AfterAll
     static void stopNodes() throws Exception {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+        NodeFixture.closeAll(a, b);
     }
 
     @Test

@@ -240,6 +240,16 @@ final class NodeFixture implements AutoCloseable {
     }
 
     @Override
+    /** Closes the nodes that were started; null entries (a setup that failed half way) are skipped. */
+    static void closeAll(NodeFixture... nodes) throws Exception {
+        for (NodeFixture node : nodes) {
+            if (node != null) {
+                node.close();
+            }
+        }
+    }
+
+    @Override
     public void close() throws Exception {
         stop();
         nats.close();

@@ -54,12 +54,7 @@ class PropagationErrorsTest {
 
     @AfterAll
     static void stopNodes() throws Exception {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+        NodeFixture.closeAll(a, b);
     }
 
     @BeforeEach

@@ -49,12 +49,7 @@ class TwoNodePropagationTest {
 
     @AfterAll
     static void stopNodes() throws Exception {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
-        }
+        NodeFixture.closeAll(a, b);
     }
 
     @ParameterizedTest(name = "{0} as {2} payload arrives on {1}")
