@@ -239,7 +239,6 @@ final class NodeFixture implements AutoCloseable {
         }
     }
 
-    @Override
     /** Closes the nodes that were started; null entries (a setup that failed half way) are skipped. */
     static void closeAll(NodeFixture... nodes) throws Exception {
         for (NodeFixture node : nodes) {
