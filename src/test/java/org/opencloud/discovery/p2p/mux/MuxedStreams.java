@@ -38,13 +38,7 @@ public final class MuxedStreams {
         stream.setListener(new MuxedStream.Listener() {
             @Override
             public void onData(MuxedStream s, ByteBuf data) {
-                try {
-                    byte[] bytes = new byte[data.readableBytes()];
-                    data.readBytes(bytes);
-                    received.writeBytes(bytes);
-                } finally {
-                    data.release();
-                }
+                drainInto(received, data);
             }
 
             @Override
@@ -58,5 +52,16 @@ public final class MuxedStreams {
             }
         });
         return all;
+    }
+
+    /** Appends {@code data} to {@code out} and releases it, as a listener that owns it must. */
+    public static void drainInto(ByteArrayOutputStream out, ByteBuf data) {
+        try {
+            byte[] bytes = new byte[data.readableBytes()];
+            data.readBytes(bytes);
+            out.writeBytes(bytes);
+        } finally {
+            data.release();
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.opencloud.discovery.p2p.mux.yamux;
 import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.opencloud.discovery.p2p.mux.MuxedStreams;
 
 /** Collects what a stream delivers, releasing every buffer. */
 class YamuxRecordingListener implements MuxedStream.Listener {
@@ -13,13 +14,7 @@ class YamuxRecordingListener implements MuxedStream.Listener {
 
     @Override
     public void onData(MuxedStream stream, ByteBuf data) {
-        try {
-            byte[] bytes = new byte[data.readableBytes()];
-            data.readBytes(bytes);
-            received.writeBytes(bytes);
-        } finally {
-            data.release();
-        }
+        MuxedStreams.drainInto(received, data);
     }
 
     @Override
