@@ -5,26 +5,11 @@
 #                                                pre-shared key (options: see org.opencloud.discovery.bench.Benchmark)
 #   src/test/bench/run.sh propagation [workdir]  events/s and p50/p99 from A's NATS to each partner's NATS
 #                                                (1, 4, 16 partners) beside NATS alone
-# The JVM is the newest JDK under /usr/lib/jvm (Temurin first among equals); BENCH_JAVA_HOME overrides it,
+# The JVM is the newest JDK under /usr/lib/jvm (src/main/bin/newest-jdk.sh); BENCH_JAVA_HOME overrides it,
 # BENCH_JAVA_OPTS adds JVM options, MAVEN_OFFLINE=1 runs Maven offline. Needs mvn; the libp2p benchmark
 # also needs node >= 20 and npm (the js harness is installed into target/jspeer on first use).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-
-newest_jdk() {
-  local best="" best_version="" release version
-  for release in /usr/lib/jvm/*/release; do
-    [ -x "$(dirname "$release")/bin/java" ] || continue
-    version=$(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$release")
-    [ -n "$version" ] || continue
-    # newer version wins; on a tie, a Temurin build
-    if [ -z "$best" ] || [ "$(printf '%s\n%s\n' "$best_version" "$version" | sort -V | tail -1)" != "$best_version" ] \
-       || { [ "$version" = "$best_version" ] && [[ "$release" == *temurin* ]]; }; then
-      best=$(dirname "$release"); best_version=$version
-    fi
-  done
-  echo "${best:-${JAVA_HOME:-}}"
-}
 
 case "${1:-}" in
   libp2p) main=org.opencloud.discovery.bench.Benchmark; heap="" ;;
@@ -33,7 +18,7 @@ case "${1:-}" in
 esac
 shift
 
-BENCH_JAVA_HOME=${BENCH_JAVA_HOME:-$(newest_jdk)}
+BENCH_JAVA_HOME=${BENCH_JAVA_HOME:-$(src/main/bin/newest-jdk.sh)}
 JAVA=${BENCH_JAVA_HOME:+$BENCH_JAVA_HOME/bin/}java
 
 mvn -q -B ${MAVEN_OFFLINE:+-o} test-compile dependency:build-classpath \
