@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.opencloud.discovery.node.PropagationRouting;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +95,6 @@ class PropagationErrorsTest {
             "unknown action    | UNKNOWN_ACTION | {\"FromApp\":\"some-app\",\"Datatype\":\"DATA_RESOURCE\",\"Payload\":{\"Action\":\"PB_FROBNICATE\",\"DataType\":\"DATA_RESOURCE\",\"Payload\":{}}}",
             "unknown data type | UNKNOWN_DATATYPE | {\"FromApp\":\"some-app\",\"Payload\":{\"Action\":\"PB_CREATE\",\"DataType\":\"SPACESHIP\",\"Payload\":{}}}"})
     void badInputGoesToTheErrorEndpointWithItsReason(String what, String reason, String body) {
-        a.publish("PROPALGATION_EVENT", body);
-
         assertRejected(reason, body);
         assertNextGoodMessageFlows();
     }
@@ -105,17 +104,21 @@ class PropagationErrorsTest {
         String body = propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
                 "{\"blob\":\"" + "x".repeat(MESSAGE_LIMIT) + "\"}", false);
 
-        a.publish("PROPALGATION_EVENT", body);
-
         assertRejected("OVERSIZED", body);
         assertNextGoodMessageFlows();
     }
 
+    /** Publishes {@code body} on A and checks it is kept on the error subject with its reason, and counted. */
     private void assertRejected(String reason, String body) {
+        PropagationRouting propagation = a.node().context().getRegistry().lookupByNameAndType("propagation",
+                PropagationRouting.class);
+        long before = propagation.rejections().getOrDefault(reason, 0L);
+        a.publish("PROPALGATION_EVENT", body);
         Message rejected = next(errorsOnA);
         assertEquals(reason, rejected.getHeaders() == null ? null : rejected.getHeaders().getFirst("OcErrorReason"));
         assertEquals(body, text(rejected), "the original message is kept");
         assertNothing(createdOnB, Duration.ofMillis(300));
+        assertEquals(before + 1, propagation.rejections().getOrDefault(reason, 0L), "rejections counted by reason");
     }
 
     private void assertNextGoodMessageFlows() {

@@ -57,10 +57,6 @@ public final class TcpTransport implements AutoCloseable {
         LOG.debug("TCP transport on {}", epoll ? "epoll" : "NIO");
     }
 
-    public boolean usesEpoll() {
-        return epoll;
-    }
-
     /** Binds {@code address} ({@code /ip4|ip6/…/tcp/port}, port 0 picks one) and returns the bound address. */
     public Multiaddr listen(Multiaddr address) {
         InetSocketAddress socket = address.withoutPeerId().toTcpSocketAddress();
