@@ -92,8 +92,10 @@ public class Libp2pComponent extends DefaultComponent {
         timeoutScheduler = executors.newScheduledThreadPool(this, "Libp2pTimeout",
                 new ThreadPoolProfileBuilder("Libp2pTimeout", defaults).poolSize(1).maxQueueSize(-1).build());
         activeHost = host != null ? host : createHost();
-        LOG.info("libp2p component on {} host {} listening on {}", host != null ? "the given" : "its own",
-                activeHost.peerId(), activeHost.listenAddresses());
+        if (host != null) { // a host the component creates logs its own start
+            LOG.info("libp2p component on the given host {} listening on {}", activeHost.peerId(),
+                    activeHost.listenAddresses());
+        }
         HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
         if (registry != null) {
             healthCheck = new Libp2pHealthCheck(this);
