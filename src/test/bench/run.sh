@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
 case "${1:-}" in
-  libp2p) main=org.opencloud.discovery.bench.Benchmark; heap="" ;;
-  propagation) main=org.opencloud.discovery.bench.PropagationBenchmark; heap="-Xms2g -Xmx4g" ;;
+  libp2p) module=src/libp2p; main=org.opencloud.discovery.bench.Benchmark; heap="" ;;
+  propagation) module=src/oc-discovery; main=org.opencloud.discovery.bench.PropagationBenchmark; heap="-Xms2g -Xmx4g" ;;
   *) echo "usage: $0 libp2p|propagation [options]" >&2; exit 2 ;;
 esac
 shift
@@ -21,9 +21,11 @@ shift
 BENCH_JAVA_HOME=${BENCH_JAVA_HOME:-$(src/main/bin/newest-jdk.sh)}
 JAVA=${BENCH_JAVA_HOME:+$BENCH_JAVA_HOME/bin/}java
 
-mvn -q -B ${MAVEN_OFFLINE:+-o} test-compile dependency:build-classpath \
+# the benchmark's module and the modules it depends on, compiled with their tests
+mvn -q -B ${MAVEN_OFFLINE:+-o} test-compile dependency:build-classpath -pl "$module" -am \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
 
 echo "JDK: $("$JAVA" -version 2>&1 | head -1) ($BENCH_JAVA_HOME)"
-exec "$JAVA" $heap ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-  -Dbasedir="$PWD" -Dlogback.configurationFile=logback-bench.xml "$main" "$@"
+exec "$JAVA" $heap ${BENCH_JAVA_OPTS:-} \
+  -cp "$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench-classpath.txt")" \
+  -Doc.project.root="$PWD" -Dlogback.configurationFile=logback-bench.xml "$main" "$@"

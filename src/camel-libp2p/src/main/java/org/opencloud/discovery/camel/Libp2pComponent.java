@@ -1,0 +1,300 @@
+package org.opencloud.discovery.camel;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.opencloud.discovery.p2p.core.KeyFiles;
+import org.opencloud.discovery.p2p.core.Multiaddr;
+import org.opencloud.discovery.p2p.host.ConnectionGate;
+import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.host.HostConfig;
+import org.opencloud.discovery.p2p.pnet.SwarmKey;
+import org.opencloud.discovery.p2p.protocol.StandardProtocols;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The libp2p component: one {@link Host} per CamelContext, shared by every {@code libp2p:} endpoint.
+ * It creates, starts and closes that host itself, unless one is given with the {@code host} option:
+ * then the host's owner installs its protocols, starts it and closes it.
+ */
+@Component("libp2p")
+public class Libp2pComponent extends DefaultComponent {
+    private static final Logger LOG = LoggerFactory.getLogger(Libp2pComponent.class);
+
+    @Metadata(label = "security")
+    private String identityKeyFile;
+    @Metadata(defaultValue = "/ip4/0.0.0.0/tcp/4001")
+    private String listenAddresses = "/ip4/0.0.0.0/tcp/4001";
+    @Metadata(label = "security")
+    private String swarmKeyFile;
+    @Metadata(label = "security", defaultValue = "false")
+    private boolean privateNetworkRequired;
+    @Metadata(label = "advanced", defaultValue = "1024")
+    private int maxConnections = 1024;
+    @Metadata(label = "advanced", defaultValue = "1000")
+    private int maxStreamsPerConnection = 1000;
+    @Metadata(defaultValue = "4194304")
+    private int maxMessageSize = 4 << 20;
+    @Metadata(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration")
+    private long handshakeTimeout = 10000;
+    @Metadata(label = "advanced", defaultValue = "120000", javaType = "java.time.Duration")
+    private long idleTimeout = 120000;
+    @Metadata(label = "advanced")
+    private String agentVersion;
+    @Metadata(label = "security", autowired = true)
+    private ConnectionGate connectionGate;
+    @Metadata(label = "producer", autowired = true)
+    private Libp2pPeerAddressResolver peerAddressResolver;
+    @Metadata(label = "advanced", autowired = true)
+    private Host host;
+
+    private volatile Host activeHost;
+    private ExecutorService workerPool;
+    private ScheduledExecutorService timeoutScheduler;
+    private Libp2pHealthCheck healthCheck;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (!remaining.startsWith("/")) {
+            // libp2p:/a/1.0 keeps its slash; libp2p://a/1.0 would silently serve "a/1.0"
+            throw new IllegalArgumentException("the protocol id in " + uri + " must start with '/', as in"
+                    + " libp2p:/opencloud/resource/create/1.0");
+        }
+        Libp2pConfiguration configuration = new Libp2pConfiguration();
+        configuration.setProtocol(remaining);
+        configuration.setMaxMessageSize(maxMessageSize);
+        Libp2pEndpoint endpoint = new Libp2pEndpoint(uri, this, configuration);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
+        // Unbounded queues: Camel's default of 1,000 queued tasks failed deliveries beyond 1,000 in
+        // flight; what is in flight is bounded by the yamux stream limits per connection instead.
+        ThreadPoolProfile defaults = executors.getDefaultThreadPoolProfile();
+        workerPool = executors.newThreadPool(this, "Libp2pWorker", unboundedQueue("Libp2pWorker", defaults, null));
+        timeoutScheduler = executors.newScheduledThreadPool(this, "Libp2pTimeout", unboundedQueue("Libp2pTimeout", defaults, 1));
+        activeHost = host != null ? host : createHost();
+        if (host != null) { // a host the component creates logs its own start
+            LOG.info("libp2p component on the given host {} listening on {}", activeHost.peerId(),
+                    activeHost.listenAddresses());
+        }
+        HealthCheckRegistry registry = HealthCheckRegistry.get(getCamelContext());
+        if (registry != null) {
+            healthCheck = new Libp2pHealthCheck(this);
+            healthCheck.setCamelContext(getCamelContext());
+            registry.register(healthCheck);
+        }
+    }
+
+    /** Camel's default profile with no bound on queued tasks (and {@code poolSize} threads, when given). */
+    private static ThreadPoolProfile unboundedQueue(String id, ThreadPoolProfile defaults, Integer poolSize) {
+        ThreadPoolProfile profile = defaults.clone();
+        profile.setId(id);
+        profile.setDefaultProfile(false);
+        profile.setMaxQueueSize(-1);
+        if (poolSize != null) {
+            profile.setPoolSize(poolSize);
+        }
+        return profile;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (healthCheck != null) {
+            HealthCheckRegistry.get(getCamelContext()).unregister(healthCheck);
+            healthCheck = null;
+        }
+        if (activeHost != null && activeHost != host) {
+            activeHost.close();
+        }
+        activeHost = null;
+        ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
+        if (timeoutScheduler != null) {
+            executors.shutdownNow(timeoutScheduler);
+            timeoutScheduler = null;
+        }
+        if (workerPool != null) {
+            executors.shutdown(workerPool);
+            workerPool = null;
+        }
+        super.doStop();
+    }
+
+    private Host createHost() {
+        if (identityKeyFile == null || identityKeyFile.isBlank()) {
+            throw new IllegalArgumentException("libp2p component: identityKeyFile must be set (the node's identity,"
+                    + " created on first start), unless a host is given");
+        }
+        HostConfig config = HostConfig.withIdentity(KeyFiles.loadOrCreateIdentity(Path.of(identityKeyFile)))
+                .privateNetworkRequired(privateNetworkRequired)
+                .maxConnections(maxConnections)
+                .maxStreamsPerConnection(maxStreamsPerConnection)
+                .maxMessageSize(maxMessageSize)
+                .handshakeTimeout(Duration.ofMillis(handshakeTimeout))
+                .idleTimeout(Duration.ofMillis(idleTimeout));
+        for (String address : listenAddresses.split(",")) {
+            if (!address.isBlank()) {
+                config.listen(Multiaddr.of(address.trim()));
+            }
+        }
+        if (swarmKeyFile != null && !swarmKeyFile.isBlank()) {
+            config.privateNetworkKey(SwarmKey.read(Path.of(swarmKeyFile)));
+        }
+        if (agentVersion != null) {
+            config.agentVersion(agentVersion);
+        }
+        if (connectionGate != null) {
+            config.gate(connectionGate);
+        }
+        Host created = new Host(config);
+        StandardProtocols.install(created);
+        return created.start();
+    }
+
+    /** The host in use while the component runs (given or created); null before start and after stop. */
+    public Host activeHost() {
+        return activeHost;
+    }
+
+    /** Runs route work off the host's event loops. */
+    ExecutorService workerPool() {
+        return workerPool;
+    }
+
+    /** Runs producer timeouts. */
+    ScheduledExecutorService timeoutScheduler() {
+        return timeoutScheduler;
+    }
+
+    public String getIdentityKeyFile() {
+        return identityKeyFile;
+    }
+
+    /** File holding the node's identity key (libp2p protobuf); created with mode 0600 on first start. */
+    public void setIdentityKeyFile(String identityKeyFile) {
+        this.identityKeyFile = identityKeyFile;
+    }
+
+    public String getListenAddresses() {
+        return listenAddresses;
+    }
+
+    /** Comma-separated multiaddrs to listen on; port 0 picks a free port. */
+    public void setListenAddresses(String listenAddresses) {
+        this.listenAddresses = listenAddresses;
+    }
+
+    public String getSwarmKeyFile() {
+        return swarmKeyFile;
+    }
+
+    /** A swarm.key file (/key/swarm/psk/1.0.0/): join that private network. */
+    public void setSwarmKeyFile(String swarmKeyFile) {
+        this.swarmKeyFile = swarmKeyFile;
+    }
+
+    public boolean isPrivateNetworkRequired() {
+        return privateNetworkRequired;
+    }
+
+    /** Refuse to start without a swarmKeyFile (go-libp2p's LIBP2P_FORCE_PNET). */
+    public void setPrivateNetworkRequired(boolean privateNetworkRequired) {
+        this.privateNetworkRequired = privateNetworkRequired;
+    }
+
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    /** Connections open at once, inbound and outbound. */
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public int getMaxStreamsPerConnection() {
+        return maxStreamsPerConnection;
+    }
+
+    /** Inbound streams open at once on one connection. */
+    public void setMaxStreamsPerConnection(int maxStreamsPerConnection) {
+        this.maxStreamsPerConnection = maxStreamsPerConnection;
+    }
+
+    public int getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** Largest message read, in bytes; endpoints may override it. */
+    public void setMaxMessageSize(int maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public long getHandshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** Time allowed for a connection's security and muxer handshakes (milliseconds, or a duration such as 10s). */
+    public void setHandshakeTimeout(long handshakeTimeout) {
+        this.handshakeTimeout = handshakeTimeout;
+    }
+
+    public long getIdleTimeout() {
+        return idleTimeout;
+    }
+
+    /** A connection without streams for this long is closed (milliseconds, or a duration such as 2m). */
+    public void setIdleTimeout(long idleTimeout) {
+        this.idleTimeout = idleTimeout;
+    }
+
+    public String getAgentVersion() {
+        return agentVersion;
+    }
+
+    /** The agent version identify announces; defaults to oc-discovery-camel/ and the build version. */
+    public void setAgentVersion(String agentVersion) {
+        this.agentVersion = agentVersion;
+    }
+
+    public ConnectionGate getConnectionGate() {
+        return connectionGate;
+    }
+
+    /** Decides which authenticated peers may connect (a bean implementing ConnectionGate). */
+    public void setConnectionGate(ConnectionGate connectionGate) {
+        this.connectionGate = connectionGate;
+    }
+
+    public Libp2pPeerAddressResolver getPeerAddressResolver() {
+        return peerAddressResolver;
+    }
+
+    /** Finds a peer's addresses when a producer has only its id (a bean implementing Libp2pPeerAddressResolver). */
+    public void setPeerAddressResolver(Libp2pPeerAddressResolver peerAddressResolver) {
+        this.peerAddressResolver = peerAddressResolver;
+    }
+
+    public Host getHost() {
+        return host;
+    }
+
+    /** A host to use instead of creating one; its owner starts and closes it. */
+    public void setHost(Host host) {
+        this.host = host;
+    }
+}
