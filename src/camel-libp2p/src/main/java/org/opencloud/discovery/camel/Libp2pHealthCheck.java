@@ -33,6 +33,7 @@ public class Libp2pHealthCheck extends AbstractHealthCheck {
         builder.up()
                 .detail("peerId", host.peerId().toString())
                 .detail("listenAddresses", host.listenAddresses().toString())
+                .detail("privateNetwork", host.config().privateNetworkKey() != null)
                 .detail("connectedPeers", host.connectedPeers().size());
     }
 }

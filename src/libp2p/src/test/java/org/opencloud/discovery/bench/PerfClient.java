@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
 import io.netty.util.Version;
 import io.netty.util.concurrent.Future;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -24,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import org.opencloud.discovery.interop.JavaCommand;
 import org.opencloud.discovery.interop.JsPeer;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
@@ -462,24 +461,10 @@ public final class PerfClient {
         };
     }
 
-    /** The command line that runs {@link PerfListener} with this JVM (and its logging to stderr); psk args appended by the caller. */
+    /** The command line that runs {@link PerfListener} with this JVM (and its logging to stderr). */
     static List<String> javaListenerCommand(Path pskFile) {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-                "-cp", absoluteClassPath(),
-                "-Dlogback.configurationFile=logback-bench.xml",
-                PerfListener.class.getName()));
-        if (pskFile != null) {
-            command.addAll(List.of("--psk", pskFile.toAbsolutePath().toString()));
-        }
-        return command;
-    }
-
-    /** The listener runs in the harness directory: relative class path entries would miss. */
-    private static String absoluteClassPath() {
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(entry -> Path.of(entry).toAbsolutePath().toString())
-                .collect(Collectors.joining(File.pathSeparator));
+        return JavaCommand.of(PerfListener.class.getName(), List.of("-Dlogback.configurationFile=logback-bench.xml"),
+                pskFile == null ? List.of() : List.of("--psk", pskFile.toAbsolutePath().toString()));
     }
 
     private static Target jsonLinesTarget(JsPeer peer) {

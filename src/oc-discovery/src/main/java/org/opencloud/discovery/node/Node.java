@@ -5,13 +5,12 @@ import org.apache.camel.main.Main;
 import org.opencloud.discovery.camel.Libp2pComponent;
 import org.opencloud.discovery.p2p.host.Host;
 
+import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 
 /**
- * One oc-discovery node: camel-main with the node's beans and routes. Properties come from the
- * operator's file, then {@code oc-discovery-defaults.properties}; {@code overrides} beat both
- * (tests and the demo run several nodes in one JVM this way).
+ * One oc-discovery node: camel-main with the node's beans and routes, configured in the order
+ * {@link NodeProperties} documents (embedding code, {@code -D}, environment, operator's file, defaults).
  */
 public final class Node implements AutoCloseable {
     public static final String DEFAULT_CONFIG = "config/application.properties";
@@ -26,15 +25,14 @@ public final class Node implements AutoCloseable {
         Main main = new Main();
         // the first location that defines a key wins: the operator's file before the defaults
         main.setPropertyPlaceholderLocations(
-                "file:" + configFile + ";optional=true,classpath:oc-discovery-defaults.properties");
-        Properties props = new Properties();
-        props.putAll(overrides);
-        main.setOverrideProperties(props);
+                "file:" + configFile + ";optional=true,classpath:" + NodeProperties.DEFAULTS);
+        main.setOverrideProperties(NodeProperties.overrides(Path.of(configFile), System.getenv(),
+                System.getProperties(), overrides));
         main.configure().addConfiguration(NodeConfiguration.class);
         return main;
     }
 
-    /** Starts a node and returns once its routes run. */
+    /** Starts a node and returns once its routes run; {@code overrides} beat every other setting. */
     public static Node start(String configFile, Map<String, String> overrides) {
         Main main = create(configFile, overrides);
         main.start();

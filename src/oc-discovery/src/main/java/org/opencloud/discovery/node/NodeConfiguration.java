@@ -3,10 +3,16 @@ package org.opencloud.discovery.node;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import org.apache.camel.CamelConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.opencloud.discovery.camel.Libp2pComponent;
+import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
 import org.opencloud.discovery.propagation.directory.EmbeddedMongo;
@@ -19,12 +25,14 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Binds the beans the routes and the libp2p component refer to, from the {@code oc.*} properties:
- * the codec ({@code oc.codec.file}), the peer directory (MongoDB at {@code oc.mongo.uri}, or the
- * embedded Mongo-wire store under {@code oc.data-dir} when none is set) seeded from
- * {@code oc.peers.file}, the authorization that gates connections, and the propagation bean.
+ * the NATS connection every {@code nats:} endpoint shares ({@code oc.nats.servers}), the codec
+ * ({@code oc.codec.file}), the peer directory (MongoDB at {@code oc.mongo.uri}, or the embedded
+ * Mongo-wire store under {@code oc.data-dir} when none is set) seeded from {@code oc.peers.file}, the
+ * authorization that gates connections, the propagation bean, the node's metrics and readiness checks.
  */
 public final class NodeConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(NodeConfiguration.class);
@@ -38,6 +46,11 @@ public final class NodeConfiguration implements CamelConfiguration {
         PropagationCodec codec = new PropagationCodec(table, props.resolveProperty("oc.app-name").orElse("oc-discovery"));
 
         Resources resources = new Resources();
+        context.addService(resources);
+        resources.nats = new NodeNatsConnection(props.resolveProperty("oc.nats.servers").orElseThrow(),
+                context.getName());
+        context.addComponent("nats", new SharedConnectionNatsComponent(resources.nats::connection));
+
         String uri = props.resolveProperty("oc.mongo.uri").orElse("");
         if (uri.isBlank()) {
             Path dataDir = Path.of(props.resolveProperty("oc.data-dir").orElse("data"));
@@ -48,7 +61,6 @@ public final class NodeConfiguration implements CamelConfiguration {
             LOG.info("peer directory: MongoDB at {}", redacted(uri));
         }
         resources.client = MongoClients.create(uri);
-        context.addService(resources);
 
         PeerDirectory directory = new PeerDirectory(resources.client,
                 props.resolveProperty("oc.mongo.database").orElse(PeerDirectory.DEFAULT_DATABASE),
@@ -57,6 +69,8 @@ public final class NodeConfiguration implements CamelConfiguration {
         PeerDirectorySync sync = new PeerDirectorySync(directory, codec);
         props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
         Authorization authorization = new Authorization(directory);
+        Supplier<Host> host = () -> context.getComponent("libp2p", Libp2pComponent.class).activeHost();
+        NodeMetrics metrics = new NodeMetrics(meterRegistry(context), authorization, host);
 
         // camel-jackson in the routes parses with the codec's strict mapper (one JSON value per body)
         context.getRegistry().bind("codecObjectMapper", codec.tolerantJson().mapper());
@@ -66,21 +80,40 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("authorization", authorization);
         context.getRegistry().bind("authorizationGate", new AuthorizationGate(authorization));
         context.getRegistry().bind("peerDirectoryResolver", new DirectoryPeerResolver(directory));
+        context.getRegistry().bind("nodeMetrics", metrics);
+        context.getRegistry().bind("deliveryRetryCounter", metrics.retryCounter());
         context.getRegistry().bind("propagation", new PropagationRouting(codec, directory, authorization,
-                () -> context.getComponent("libp2p", Libp2pComponent.class).activeHost().peerId().toString()));
+                () -> host.get().peerId().toString(), metrics));
+        NodeReadinessChecks.of(resources.nats, resources.client).forEach(HealthCheckRegistry.get(context)::register);
+    }
+
+    /** The registry Camel's Prometheus support exports (it takes the one bound under this name, or binds one). */
+    private static MeterRegistry meterRegistry(CamelContext context) {
+        MeterRegistry found = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (found != null) {
+            return found;
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        return registry;
     }
 
     private static String redacted(String uri) {
         return uri.replaceAll("//[^@/]*@", "//***@");
     }
 
-    /** What the node opened for the directory, closed when Camel stops. */
+    /** What the node opened for NATS and the directory, closed when Camel stops. */
     private static final class Resources extends ServiceSupport {
+        private NodeNatsConnection nats;
         private EmbeddedMongo embedded;
         private MongoClient client;
 
         @Override
-        protected void doStop() {
+        protected void doStop() throws Exception {
+            if (nats != null) {
+                nats.close();
+            }
             if (client != null) {
                 client.close();
             }

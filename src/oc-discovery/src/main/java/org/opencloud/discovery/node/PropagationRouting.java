@@ -14,10 +14,6 @@ import org.opencloud.discovery.propagation.directory.PeerRecord;
 import org.opencloud.discovery.propagation.security.Authorization;
 
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -25,21 +21,25 @@ import java.util.function.Supplier;
  * route, so the YAML reads as the flow and this class holds no routing of its own.
  */
 public final class PropagationRouting {
+    /** The reason of an event that a partner did not get after the retries. */
+    static final String UNDELIVERED = "UNDELIVERED";
+
     private final PropagationCodec codec;
     private final PeerDirectory directory;
     private final Authorization authorization;
     private final Supplier<String> localPeerId;
-    private final Map<String, LongAdder> rejections = new ConcurrentHashMap<>();
+    private final NodeMetrics metrics;
 
     /**
      * @param localPeerId this node's peer id, known once the libp2p host has started
      */
     public PropagationRouting(PropagationCodec codec, PeerDirectory directory, Authorization authorization,
-                              Supplier<String> localPeerId) {
+                              Supplier<String> localPeerId, NodeMetrics metrics) {
         this.codec = codec;
         this.directory = directory;
         this.authorization = authorization;
         this.localPeerId = localPeerId;
+        this.metrics = metrics;
     }
 
     /** Refuses a body over the codec table's size limit (OVERSIZED) before anything parses it. */
@@ -85,21 +85,16 @@ public final class PropagationRouting {
                          @Header(Libp2pConstants.PEER_ID) String peer, byte[] body) {
         authorization.authorizeProtocol(peer, protocol);
         StreamEvent event = codec.decodeInboundEvent(protocol, body);
-        return codec.natsMessageFor(event);
+        byte[] message = codec.natsMessageFor(event);
+        metrics.received(protocol, peer);
+        return message;
     }
 
     /** Counts a rejected message and returns its reason, for the error endpoint's header. */
-    public String rejected(Throwable error) {
+    public String rejected(Throwable error, @Header(Libp2pConstants.PEER_ID) String peer) {
         String reason = reasonOf(error);
-        rejections.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        metrics.rejected(reason, peer);
         return reason;
-    }
-
-    /** Rejected messages so far, by reason. */
-    public Map<String, Long> rejections() {
-        Map<String, Long> out = new TreeMap<>();
-        rejections.forEach((reason, count) -> out.put(reason, count.sum()));
-        return out;
     }
 
     private static String reasonOf(Throwable error) {
@@ -111,7 +106,7 @@ public final class PropagationRouting {
                 return Reason.MALFORMED_JSON.name();
             }
             if (t instanceof Libp2pProducerException) {
-                return "UNDELIVERED";
+                return UNDELIVERED;
             }
         }
         return error == null ? "UNKNOWN" : error.getClass().getSimpleName();

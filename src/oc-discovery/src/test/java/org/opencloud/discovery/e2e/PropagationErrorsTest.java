@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.opencloud.discovery.node.PropagationRouting;
+import org.opencloud.discovery.node.NodeMetrics;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,15 +110,15 @@ class PropagationErrorsTest {
 
     /** Publishes {@code body} on A and checks it is kept on the error subject with its reason, and counted. */
     private void assertRejected(String reason, String body) {
-        PropagationRouting propagation = a.node().context().getRegistry().lookupByNameAndType("propagation",
-                PropagationRouting.class);
-        long before = propagation.rejections().getOrDefault(reason, 0L);
+        NodeMetrics metrics = a.node().context().getRegistry().lookupByNameAndType("nodeMetrics",
+                NodeMetrics.class);
+        long before = metrics.rejections().getOrDefault(reason, 0L);
         a.publish("PROPALGATION_EVENT", body);
         Message rejected = next(errorsOnA);
         assertEquals(reason, rejected.getHeaders() == null ? null : rejected.getHeaders().getFirst("OcErrorReason"));
         assertEquals(body, text(rejected), "the original message is kept");
         assertNothing(createdOnB, Duration.ofMillis(300));
-        assertEquals(before + 1, propagation.rejections().getOrDefault(reason, 0L), "rejections counted by reason");
+        assertEquals(before + 1, metrics.rejections().getOrDefault(reason, 0L), "rejections counted by reason");
     }
 
     private void assertNextGoodMessageFlows() {

@@ -1,0 +1,82 @@
+package org.opencloud.discovery.node;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.opencloud.discovery.camel.Libp2pConstants;
+import org.opencloud.discovery.p2p.host.Connection;
+import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.propagation.PropagationException.Reason;
+import org.opencloud.discovery.propagation.security.Authorization;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The node's own metrics, beside Camel's route metrics, on the registry that the management server exports
+ * for Prometheus ({@code /observe/metrics}): events in and out per protocol and partner, rejected messages
+ * and refused peers by reason, delivery retries and undelivered events per partner, and the libp2p host's
+ * connections and streams. Partner labels stay few: only partners send and receive events.
+ */
+public final class NodeMetrics {
+    private final MeterRegistry registry;
+
+    NodeMetrics(MeterRegistry registry, Authorization authorization, Supplier<Host> host) {
+        this.registry = registry;
+        for (String reason : authorization.getRefusalCounts().keySet()) {
+            FunctionCounter.builder("oc.peers.refused", authorization, a -> a.refusalCount(Reason.valueOf(reason)))
+                    .description("streams and connections refused for who the peer is").tag("reason", reason)
+                    .register(registry);
+        }
+        Gauge.builder("oc.libp2p.connections", () -> host.get().connections().size())
+                .description("open libp2p connections").register(registry);
+        Gauge.builder("oc.libp2p.streams",
+                        () -> host.get().connections().stream().mapToInt(Connection::streamCount).sum())
+                .description("open libp2p streams").register(registry);
+        FunctionCounter.builder("oc.libp2p.upgrades.failed", host, h -> h.get().failedUpgrades())
+                .description("connections that failed the pnet/Noise/yamux upgrade").register(registry);
+    }
+
+    /** An event a peer sent on {@code protocol}, accepted. */
+    public void received(String protocol, String peer) {
+        counter("oc.events.in", "events accepted from peers", "protocol", protocol, "peer", peer).increment();
+    }
+
+    /** An event delivered to {@code peer} on {@code protocol}. */
+    public void delivered(String protocol, String peer) {
+        counter("oc.events.out", "events delivered to peers", "protocol", protocol, "peer", peer).increment();
+    }
+
+    /** A rejected message, by reason (UNDELIVERED for an event a partner did not get). */
+    public void rejected(String reason, String peer) {
+        counter("oc.rejected", "messages rejected, kept on the error endpoint", "reason", reason).increment();
+        if (PropagationRouting.UNDELIVERED.equals(reason) && peer != null) {
+            counter("oc.delivery.undelivered", "events a partner did not get after the retries", "peer", peer).increment();
+        }
+    }
+
+    /** Rejected messages so far, by reason. */
+    public Map<String, Long> rejections() {
+        Map<String, Long> out = new TreeMap<>();
+        registry.find("oc.rejected").counters().forEach(c -> out.put(c.getId().getTag("reason"), (long) c.count()));
+        return out;
+    }
+
+    /** The route configurations' {@code onRedeliveryRef}: counts each retry of a delivery, per partner. */
+    public Processor retryCounter() {
+        return this::countRetry;
+    }
+
+    private void countRetry(Exchange exchange) {
+        String peer = exchange.getMessage().getHeader(Libp2pConstants.PEER_ID, "unknown", String.class);
+        counter("oc.delivery.retries", "delivery attempts repeated after a failure", "peer", peer).increment();
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+}

@@ -1,0 +1,62 @@
+package org.opencloud.discovery.node;
+
+import com.mongodb.ReadPreference;
+import com.mongodb.client.MongoClient;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What a node needs besides its libp2p host (the component's own {@code libp2p-host} check) to be ready:
+ * its NATS connection and its peer directory. Neither is a liveness check: a node waiting for NATS or Mongo
+ * is alive and reconnects by itself, restarting it would not help.
+ */
+final class NodeReadinessChecks {
+    private static final String GROUP = "oc-discovery";
+
+    private NodeReadinessChecks() {
+    }
+
+    static List<HealthCheck> of(NodeNatsConnection nats, MongoClient directory) {
+        return List.of(new Readiness("nats", builder -> {
+            builder.detail("servers", nats.servers()).detail("status", nats.connection().getStatus().name());
+            if (nats.isConnected()) {
+                builder.up();
+            } else {
+                builder.message("not connected to NATS at " + nats.servers()).down();
+            }
+        }), new Readiness("peer-directory", builder -> {
+            // the driver's view of the servers, without a round trip that could hang the probe
+            boolean reachable = directory.getClusterDescription().hasReadableServer(ReadPreference.primaryPreferred());
+            builder.detail("servers", directory.getClusterDescription().getShortDescription());
+            if (reachable) {
+                builder.up();
+            } else {
+                builder.message("peer directory (MongoDB) not reachable").down();
+            }
+        }));
+    }
+
+    private static final class Readiness extends AbstractHealthCheck {
+        private final Consumer<HealthCheckResultBuilder> probe;
+
+        Readiness(String id, Consumer<HealthCheckResultBuilder> probe) {
+            super(GROUP, id);
+            this.probe = probe;
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
+
+        @Override
+        protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+            probe.accept(builder);
+        }
+    }
+}

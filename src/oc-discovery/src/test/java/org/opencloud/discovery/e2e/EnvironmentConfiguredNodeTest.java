@@ -1,0 +1,89 @@
+package org.opencloud.discovery.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.NatsServerRunner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencloud.discovery.p2p.core.KeyFiles;
+import org.opencloud.discovery.p2p.core.Multiaddr;
+import org.opencloud.discovery.p2p.core.PeerId;
+import org.opencloud.discovery.p2p.core.PrivateKey;
+import org.opencloud.discovery.p2p.host.Connection;
+import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.host.HostConfig;
+import org.opencloud.discovery.p2p.pnet.SwarmKey;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A node configured by environment variables only, as a container runs it: started from the project
+ * directory, whose {@code config/application.properties} says otherwise (listen on 0.0.0.0:4001, key in
+ * {@code data/}, no private network), and the variables win: it listens where they say, under the peer id of
+ * the key file they name, inside the private network of the swarm.key they name, with its management server
+ * on the port they name ({@code CAMEL_MANAGEMENT_PORT}, a name camel-main itself skips).
+ */
+class EnvironmentConfiguredNodeTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void environmentVariablesBeatTheOperatorsFile() throws Exception {
+        PrivateKey identity = PrivateKey.generate();
+        KeyFiles.writePrivate(dir.resolve("node.key"), identity.toProtobuf());
+        SwarmKey swarmKey = SwarmKey.generate();
+        swarmKey.write(dir.resolve("swarm.key"));
+        Files.writeString(dir.resolve("peers.json"), "[]");
+        int p2pPort = NodeFixture.freePort();
+        int httpPort = NodeFixture.freePort();
+        try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
+             NodeProcess node = new NodeProcess("env-node", Map.of(
+                     "OC_NATS_SERVERS", nats.getURI(),
+                     "OC_DATA_DIR", dir.resolve("data").toString(),
+                     "OC_PEERS_FILE", dir.resolve("peers.json").toString(),
+                     "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + p2pPort,
+                     "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", dir.resolve("node.key").toString(),
+                     "CAMEL_COMPONENT_LIBP2P_SWARMKEYFILE", dir.resolve("swarm.key").toString(),
+                     "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
+                     "CAMEL_MANAGEMENT_ENABLED", "true",
+                     "CAMEL_MANAGEMENT_PORT", String.valueOf(httpPort)),
+                     dir.resolve("node.log"), List.of("run"))) {
+            JsonNode ready = node.awaitReady();
+            JsonNode libp2p = check(ready, "libp2p-host").path("data");
+            assertEquals(identity.peerId().toString(), libp2p.path("peerId").asText(), ready::toString);
+            assertEquals("[/ip4/127.0.0.1/tcp/" + p2pPort + "]", libp2p.path("listenAddresses").asText(), ready::toString);
+            assertEquals("UP", check(ready, "nats").path("status").asText(), ready::toString);
+
+            Multiaddr address = Multiaddr.of("/ip4/127.0.0.1/tcp/" + p2pPort + "/p2p/" + identity.peerId());
+            assertEquals(identity.peerId(), dialedPeer(address, swarmKey), "the node's peer id, inside the swarm key");
+            assertTrue(libp2p.path("privateNetwork").asBoolean(), ready::toString);
+            assertThrows(Exception.class, () -> dialedPeer(address, null),
+                    "a peer without the swarm key cannot connect: the private network is on");
+        }
+    }
+
+    private static JsonNode check(JsonNode report, String name) {
+        for (JsonNode check : report.path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + report);
+    }
+
+    /** The peer a fresh host reaches at {@code address}, with or without the swarm key. */
+    private static PeerId dialedPeer(Multiaddr address, SwarmKey swarmKey) throws Exception {
+        try (Host client = new Host(HostConfig.withIdentity(PrivateKey.generate()).privateNetworkKey(swarmKey)).start()) {
+            Connection connection = client.connect(address).get(15, TimeUnit.SECONDS);
+            return connection.remotePeer();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.opencloud.discovery.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.opencloud.discovery.interop.JavaCommand;
+import org.opencloud.discovery.interop.ProjectPaths;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node in a JVM of its own, as an operator runs it: {@code Main run [FILE]} in a working directory holding
+ * {@code routes/} and {@code config/} (by default the project's), configured by environment variables only
+ * (none of this JVM's {@code OC_*} or {@code CAMEL_*} variables leak in), its output in a log file. Readiness
+ * is read from its management server, which the environment must turn on ({@code CAMEL_MANAGEMENT_*}).
+ */
+final class NodeProcess implements AutoCloseable {
+    static final Duration START = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final int managementPort;
+
+    NodeProcess(String name, Map<String, String> environment, Path log, List<String> args) {
+        this(name, ProjectPaths.root(), environment, log, args);
+    }
+
+    NodeProcess(String name, Path workingDirectory, Map<String, String> environment, Path log, List<String> args) {
+        this.name = name;
+        this.log = log;
+        this.managementPort = Integer.parseInt(environment.getOrDefault("CAMEL_MANAGEMENT_PORT", "8080"));
+        ProcessBuilder builder = new ProcessBuilder(JavaCommand.of("org.opencloud.discovery.Main", List.of("-Xmx512m"), args))
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(key -> key.startsWith("OC_") || key.startsWith("CAMEL_"));
+        builder.environment().putAll(environment);
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + name, e);
+        }
+    }
+
+    /** Waits until the node's readiness is UP and returns its full report (checks with their details). */
+    JsonNode awaitReady() {
+        long deadline = System.nanoTime() + START.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + logTail());
+            }
+            HttpResponse<String> ready = get("/observe/health/ready?exposureLevel=full&data=true");
+            if (ready != null && ready.statusCode() == 200) {
+                return NodeFixture.json(ready.body());
+            }
+            NodeFixture.sleep(Duration.ofMillis(200));
+        }
+        throw new AssertionError(name + " not ready within " + START + ":\n" + logTail());
+    }
+
+    /** GET on the node's management server; null while nothing answers. */
+    HttpResponse<String> get(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                .timeout(Duration.ofSeconds(5)).build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException notListeningYet) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last lines of the node's output, for failure messages. */
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** SIGKILL, as a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as an orchestrator stops a node; SIGKILL if it does not stop in time. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+}
