@@ -6,6 +6,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
+import org.opencloud.discovery.p2p.host.Host;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -44,7 +45,13 @@ final class Libp2pNode implements AutoCloseable {
 
     /** Where other nodes dial this one: its bound address with /p2p/. */
     Multiaddr address() {
-        return component.activeHost().listenAddresses().get(0).withPeerId(peerId());
+        return dialAddress(component);
+    }
+
+    /** Where other nodes dial a started component's host: its first bound address with /p2p/. */
+    static Multiaddr dialAddress(Libp2pComponent component) {
+        Host host = component.activeHost();
+        return host.listenAddresses().get(0).withPeerId(host.peerId());
     }
 
     MockEndpoint mock(String name) {
