@@ -63,35 +63,44 @@ final class NodeFixture implements AutoCloseable {
 
     private final String name;
     private final Path dir;
-    private final NatsServerRunner natsServer;
-    private final Connection nats;
     private final PrivateKey identity;
     private final int port;
+    private final int natsPort;
     private final int monitorPort;
     private final Map<String, String> overrides = new HashMap<>();
+    private NatsServerRunner natsServer;
+    private Connection nats;
     private Node node;
 
+    /** A node whose nats-server runs from the start. */
     NodeFixture(String name, Path dir) {
+        this(name, dir, true);
+    }
+
+    /** A node whose nats-server is not started yet ({@link #startNats()}). */
+    static NodeFixture withoutNats(String name, Path dir) {
+        return new NodeFixture(name, dir, false);
+    }
+
+    private NodeFixture(String name, Path dir, boolean withNats) {
         this.name = name;
         this.dir = dir;
         try {
             monitorPort = freePort();
-            natsServer = NatsServerRunner.builder().customArgs(new String[] {"-m", String.valueOf(monitorPort)})
-                    .outputLevel(Level.WARNING).build();
-            nats = Nats.connect(new Options.Builder().server(natsServer.getURI()).connectionName(TEST_CLIENT).build());
+            natsPort = freePort();
             identity = PrivateKey.generate();
             KeyFiles.writePrivate(dir.resolve("identity.key"), identity.toProtobuf());
             port = freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+        if (withNats) {
+            startNats();
         }
         routes(PROJECT_ROUTES);
         overrides.put("camel.main.name", name);
         overrides.put("camel.main.routesReloadEnabled", "false");
-        overrides.put("oc.nats.servers", natsServer.getURI());
+        overrides.put("oc.nats.servers", "nats://127.0.0.1:" + natsPort);
         overrides.put("oc.data-dir", dir.resolve("data").toString());
         overrides.put("oc.peers.file", dir.resolve("peers.json").toString());
         overrides.put("oc.codec.file", PROJECT_CODEC.toString());
@@ -132,9 +141,40 @@ final class NodeFixture implements AutoCloseable {
         return this;
     }
 
-    /** Starts the node and returns once its NATS consumers have subscribed (camel-nats subscribes in the background). */
+    /** Starts the node; with its NATS up, returns once its NATS consumers have subscribed (in the background). */
     NodeFixture start() {
         node = Node.start(dir.resolve("no-operator-file.properties").toString(), overrides);
+        if (natsServer != null) {
+            awaitSubscribed();
+        }
+        return this;
+    }
+
+    /** Starts the node's nats-server, always on the same port, and the test's client on it. */
+    NodeFixture startNats() {
+        try {
+            natsServer = NatsServerRunner.builder().port(natsPort)
+                    .customArgs(new String[] {"-m", String.valueOf(monitorPort)}).outputLevel(Level.WARNING).build();
+            nats = Nats.connect(new Options.Builder().server(natsServer.getURI()).connectionName(TEST_CLIENT).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** Stops the node's nats-server (the node stays up). */
+    void stopNats() throws Exception {
+        nats.close();
+        natsServer.close();
+        nats = null;
+        natsServer = null;
+    }
+
+    /** Waits until the node's routes have subscribed on its NATS server. */
+    void awaitSubscribed() {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!nodeSubjects().containsAll(NODE_SUBJECTS)) {
             if (System.nanoTime() > deadline) {
@@ -142,7 +182,6 @@ final class NodeFixture implements AutoCloseable {
             }
             sleep(Duration.ofMillis(50));
         }
-        return this;
     }
 
     /** Subjects subscribed on this node's NATS server by anyone but the test client (monitoring endpoint). */
@@ -252,8 +291,9 @@ final class NodeFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stop();
-        nats.close();
-        natsServer.close();
+        if (natsServer != null) {
+            stopNats();
+        }
     }
 
     // ------------------------------------------------------------------ messages
