@@ -1,5 +1,6 @@
 package org.opencloud.discovery.demo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -8,6 +9,7 @@ import org.opencloud.discovery.node.Node;
 import org.opencloud.discovery.p2p.core.KeyFiles;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.p2p.pnet.SwarmKey;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,23 +20,48 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The local demo of the README's first command: two nodes on embedded defaults, each with its own
  * nats-server, fresh keys and one shared swarm.key, partners of each other. It publishes one
- * PB_CREATE on node A's NATS and prints the CREATE_RESOURCE that arrives on node B's NATS.
+ * PB_CREATE on node A's NATS and tells on stdout what arrives on node B's NATS; everything the nodes
+ * log goes to {@code demo.log} in the demo's directory.
  */
 public final class Demo {
+    private static final String PUBLISHED_SUBJECT = "PROPALGATION_EVENT";
+    private static final String ARRIVED_SUBJECT = "CREATE_RESOURCE";
     private static final String RESOURCE = "{\"id\":\"demo-resource-1\",\"name\":\"demo dataset\",\"kind\":\"data\"}";
+    private static final String EVENT = "{\"FromApp\":\"demo-app\",\"Datatype\":1,\"User\":\"demo\",\"Payload\":"
+            + "{\"Action\":\"PB_CREATE\",\"DataType\":\"DATA_RESOURCE\",\"Payload\":" + RESOURCE + "}}";
+    private static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path dir;
+    private final Path log;
     private final List<Process> natsServers = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
 
+    /** One node of the demo: its key and ports. */
+    private record Peer(String name, PrivateKey key, int natsPort, int p2pPort) {
+        static Peer fresh(String name) throws IOException {
+            return new Peer(name, PrivateKey.generate(), freePort(), freePort());
+        }
+
+        String natsUrl() {
+            return "nats://127.0.0.1:" + natsPort;
+        }
+
+        String listenAddress() {
+            return "/ip4/127.0.0.1/tcp/" + p2pPort;
+        }
+    }
+
     private Demo(Path dir) {
         this.dir = dir;
+        this.log = dir.resolve("demo.log");
     }
 
     /** {@code demo [DIR]}: runs the demo in DIR (default {@code target/demo}) and exits with its code. */
@@ -49,76 +76,86 @@ public final class Demo {
             return 2;
         }
         Demo demo = new Demo(dir);
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        LogFile.captureAll(demo.log); // before anything of the nodes logs
         try {
             return demo.execute(natsServer);
+        } catch (Exception e) {
+            LoggerFactory.getLogger(Demo.class).error("demo failed", e);
+            return demo.failed(e.toString());
         } finally {
             demo.stop();
         }
     }
 
     private int execute(String natsServer) throws Exception {
-        deleteRecursively(dir);
-        Files.createDirectories(dir);
         SwarmKey swarmKey = SwarmKey.generate();
         swarmKey.write(dir.resolve("swarm.key"));
-        PrivateKey keyA = PrivateKey.generate();
-        PrivateKey keyB = PrivateKey.generate();
-        int natsA = freePort();
-        int natsB = freePort();
-        int p2pA = freePort();
-        int p2pB = freePort();
-        startNats(natsServer, natsA);
-        startNats(natsServer, natsB);
-        System.out.println("demo: node A " + keyA.peerId() + " (NATS :" + natsA + ", libp2p :" + p2pA + ")");
-        System.out.println("demo: node B " + keyB.peerId() + " (NATS :" + natsB + ", libp2p :" + p2pB + ")");
-        System.out.println("demo: shared swarm.key fingerprint " + swarmKey.fingerprint());
+        Peer a = Peer.fresh("A");
+        Peer b = Peer.fresh("B");
+        System.out.println("oc-discovery demo: two partner nodes, each with its own NATS, on one private libp2p"
+                + " network (swarm.key fingerprint " + swarmKey.fingerprint() + ")");
+        for (Peer peer : List.of(a, b)) {
+            System.out.println("  node " + peer.name() + "  " + peer.key().peerId() + "  NATS " + peer.natsUrl()
+                    + "  libp2p " + peer.listenAddress());
+        }
+        startNats(natsServer, a.natsPort());
+        startNats(natsServer, b.natsPort());
+        nodes.add(startNode(a, b));
+        nodes.add(startNode(b, a));
 
-        nodes.add(startNode("a", keyA, natsA, p2pA, keyB, p2pB));
-        nodes.add(startNode("b", keyB, natsB, p2pB, keyA, p2pA));
-
-        try (Connection a = Nats.connect("nats://127.0.0.1:" + natsA);
-             Connection b = Nats.connect("nats://127.0.0.1:" + natsB)) {
-            Subscription created = b.subscribe("CREATE_RESOURCE");
-            b.flush(Duration.ofSeconds(5));
-            String event = "{\"FromApp\":\"demo-app\",\"Datatype\":1,\"User\":\"demo\",\"Payload\":"
-                    + "{\"Action\":\"PB_CREATE\",\"DataType\":\"DATA_RESOURCE\",\"Payload\":" + RESOURCE + "}}";
-            System.out.println("demo: publishing on A's NATS PROPALGATION_EVENT: " + event);
-            a.publish("PROPALGATION_EVENT", event.getBytes(StandardCharsets.UTF_8));
-            Message arrived = created.nextMessage(Duration.ofSeconds(30));
+        try (Connection natsA = Nats.connect(a.natsUrl()); Connection natsB = Nats.connect(b.natsUrl())) {
+            Subscription created = natsB.subscribe(ARRIVED_SUBJECT);
+            natsB.flush(Duration.ofSeconds(5));
+            long sent = System.nanoTime();
+            natsA.publish(PUBLISHED_SUBJECT, EVENT.getBytes(StandardCharsets.UTF_8));
+            System.out.println("published on A's NATS, subject " + PUBLISHED_SUBJECT
+                    + ": PB_CREATE of DATA_RESOURCE \"demo dataset\"\n  " + EVENT);
+            Message arrived = created.nextMessage(ARRIVAL_TIMEOUT);
             if (arrived == null) {
-                System.out.println("demo: FAILED: nothing arrived on B's CREATE_RESOURCE within 30 s (logs above)");
-                return 1;
+                return failed("nothing arrived on B's " + ARRIVED_SUBJECT + " within " + ARRIVAL_TIMEOUT.toSeconds()
+                        + " s");
             }
+            long millis = Duration.ofNanos(System.nanoTime() - sent).toMillis();
             String body = new String(arrived.getData(), StandardCharsets.UTF_8);
-            System.out.println("demo: arrived on B's NATS CREATE_RESOURCE: " + body);
-            System.out.println("demo: its Payload (base64, as Go writes []byte) decodes to: " + payloadOf(body));
+            System.out.println("arrived on B's NATS, subject " + ARRIVED_SUBJECT + ", after " + millis + " ms"
+                    + " (A's first dial to B included): " + body);
+            System.out.println("  its Payload (base64, as Go's encoding/json writes []byte) decodes to: "
+                    + payloadOf(body));
+            System.out.println("logs: " + log + " (nats-server: " + dir.resolve("nats-*.log") + ")");
             return 0;
         }
     }
 
-    private static String payloadOf(String natsBody) throws IOException {
-        var payload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(natsBody).path("Payload");
-        return payload.isTextual() ? new String(java.util.Base64.getDecoder().decode(payload.asText()),
-                StandardCharsets.UTF_8) : payload.toString();
+    private int failed(String reason) {
+        System.out.println("demo FAILED: " + reason + "; the nodes' logs are in " + log);
+        return 1;
     }
 
-    private Node startNode(String name, PrivateKey key, int natsPort, int p2pPort, PrivateKey partner, int partnerPort)
-            throws IOException {
-        Path home = dir.resolve(name);
+    private static String payloadOf(String natsBody) throws IOException {
+        var payload = new ObjectMapper().readTree(natsBody).path("Payload");
+        return payload.isTextual() ? new String(Base64.getDecoder().decode(payload.asText()), StandardCharsets.UTF_8)
+                : payload.toString();
+    }
+
+    private Node startNode(Peer self, Peer partner) throws IOException {
+        Path home = dir.resolve(self.name().toLowerCase());
         Files.createDirectories(home);
-        KeyFiles.writePrivate(home.resolve("identity.key"), key.toProtobuf());
+        KeyFiles.writePrivate(home.resolve("identity.key"), self.key().toProtobuf());
         Path peers = home.resolve("peers.json");
-        Files.writeString(peers, "[{\"peer_id\":\"" + partner.peerId() + "\",\"name\":\"demo-partner\","
-                + "\"stream_address\":[\"/ip4/127.0.0.1/tcp/" + partnerPort + "/p2p/" + partner.peerId() + "\"],"
+        String partnerId = partner.key().peerId().toString();
+        Files.writeString(peers, "[{\"peer_id\":\"" + partnerId + "\",\"name\":\"demo-partner\","
+                + "\"stream_address\":[\"" + partner.listenAddress() + "/p2p/" + partnerId + "\"],"
                 + "\"relation\":\"PARTNER\"}]");
         return Node.start(Node.DEFAULT_CONFIG, Map.of(
-                "oc.nats.servers", "nats://127.0.0.1:" + natsPort,
+                "oc.nats.servers", self.natsUrl(),
                 "oc.data-dir", home.toString(),
                 "oc.peers.file", peers.toString(),
-                "camel.main.name", "oc-discovery-" + name,
+                "camel.main.name", "oc-discovery-" + home.getFileName(),
                 "camel.main.routesReloadEnabled", "false",
                 "camel.component.libp2p.identityKeyFile", home.resolve("identity.key").toString(),
-                "camel.component.libp2p.listenAddresses", "/ip4/127.0.0.1/tcp/" + p2pPort,
+                "camel.component.libp2p.listenAddresses", self.listenAddress(),
                 "camel.component.libp2p.swarmKeyFile", dir.resolve("swarm.key").toString()));
     }
 
@@ -156,7 +193,7 @@ public final class Demo {
             return;
         }
         try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
