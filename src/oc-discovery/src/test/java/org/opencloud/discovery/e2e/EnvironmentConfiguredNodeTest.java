@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.NatsServerRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencloud.discovery.interop.ProjectPaths;
 import org.opencloud.discovery.p2p.core.KeyFiles;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
@@ -13,6 +14,7 @@ import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.host.HostConfig;
 import org.opencloud.discovery.p2p.pnet.SwarmKey;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * directory, whose {@code config/application.properties} says otherwise (listen on 0.0.0.0:4001, key in
  * {@code data/}, no private network), and the variables win: it listens where they say, under the peer id of
  * the key file they name, inside the private network of the swarm.key they name, with its management server
- * on the port they name ({@code CAMEL_MANAGEMENT_PORT}, a name camel-main itself skips).
+ * on the port they name ({@code CAMEL_MANAGEMENT_PORT}, a name camel-main itself skips). And {@code -D} system
+ * properties beat the environment.
  */
 class EnvironmentConfiguredNodeTest {
     @TempDir
@@ -43,18 +46,8 @@ class EnvironmentConfiguredNodeTest {
         swarmKey.write(dir.resolve("swarm.key"));
         Files.writeString(dir.resolve("peers.json"), "[]");
         int p2pPort = NodeFixture.freePort();
-        int httpPort = NodeFixture.freePort();
         try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
-             NodeProcess node = new NodeProcess("env-node", Map.of(
-                     "OC_NATS_SERVERS", nats.getURI(),
-                     "OC_DATA_DIR", dir.resolve("data").toString(),
-                     "OC_PEERS_FILE", dir.resolve("peers.json").toString(),
-                     "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + p2pPort,
-                     "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", dir.resolve("node.key").toString(),
-                     "CAMEL_COMPONENT_LIBP2P_SWARMKEYFILE", dir.resolve("swarm.key").toString(),
-                     "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
-                     "CAMEL_MANAGEMENT_ENABLED", "true",
-                     "CAMEL_MANAGEMENT_PORT", String.valueOf(httpPort)),
+             NodeProcess node = new NodeProcess("env-node", environment(nats.getURI(), p2pPort),
                      dir.resolve("node.log"), List.of("run"))) {
             JsonNode ready = node.awaitReady();
             JsonNode libp2p = check(ready, "libp2p-host").path("data");
@@ -68,6 +61,37 @@ class EnvironmentConfiguredNodeTest {
             assertThrows(Exception.class, () -> dialedPeer(address, null),
                     "a peer without the swarm key cannot connect: the private network is on");
         }
+    }
+
+    @Test
+    void systemPropertiesBeatEnvironmentVariables() throws Exception {
+        KeyFiles.writePrivate(dir.resolve("node.key"), PrivateKey.generate().toProtobuf());
+        SwarmKey.generate().write(dir.resolve("swarm.key"));
+        Files.writeString(dir.resolve("peers.json"), "[]");
+        int p2pPort = NodeFixture.freePort();
+        try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
+             NodeProcess node = new NodeProcess("sys-node", ProjectPaths.root(), List.of(
+                     "-Doc.nats.servers=" + nats.getURI(),
+                     "-Dcamel.component.libp2p.listenAddresses=/ip4/127.0.0.1/tcp/" + p2pPort),
+                     environment("nats://127.0.0.1:1", NodeFixture.freePort()), dir.resolve("node.log"), List.of("run"))) {
+            JsonNode ready = node.awaitReady(); // NATS UP: the -D server, not the environment's closed port
+            assertEquals("[/ip4/127.0.0.1/tcp/" + p2pPort + "]",
+                    check(ready, "libp2p-host").path("data").path("listenAddresses").asText(), ready::toString);
+        }
+    }
+
+    /** Everything a node needs, by environment variables, with its files in {@link #dir}. */
+    private Map<String, String> environment(String natsServers, int p2pPort) throws IOException {
+        return Map.of(
+                "OC_NATS_SERVERS", natsServers,
+                "OC_DATA_DIR", dir.resolve("data").toString(),
+                "OC_PEERS_FILE", dir.resolve("peers.json").toString(),
+                "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + p2pPort,
+                "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", dir.resolve("node.key").toString(),
+                "CAMEL_COMPONENT_LIBP2P_SWARMKEYFILE", dir.resolve("swarm.key").toString(),
+                "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
+                "CAMEL_MANAGEMENT_ENABLED", "true",
+                "CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
     }
 
     private static JsonNode check(JsonNode report, String name) {

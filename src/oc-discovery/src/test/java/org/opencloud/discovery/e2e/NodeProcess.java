@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +34,17 @@ final class NodeProcess implements AutoCloseable {
     private final int managementPort;
 
     NodeProcess(String name, Map<String, String> environment, Path log, List<String> args) {
-        this(name, ProjectPaths.root(), environment, log, args);
+        this(name, ProjectPaths.root(), List.of(), environment, log, args);
     }
 
-    NodeProcess(String name, Path workingDirectory, Map<String, String> environment, Path log, List<String> args) {
+    NodeProcess(String name, Path workingDirectory, List<String> jvmOptions, Map<String, String> environment, Path log,
+                List<String> args) {
         this.name = name;
         this.log = log;
         this.managementPort = Integer.parseInt(environment.getOrDefault("CAMEL_MANAGEMENT_PORT", "8080"));
-        ProcessBuilder builder = new ProcessBuilder(JavaCommand.of("org.opencloud.discovery.Main", List.of("-Xmx512m"), args))
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        options.addAll(jvmOptions);
+        ProcessBuilder builder = new ProcessBuilder(JavaCommand.of("org.opencloud.discovery.Main", options, args))
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

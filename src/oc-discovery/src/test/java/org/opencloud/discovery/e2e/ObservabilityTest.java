@@ -1,0 +1,144 @@
+package org.opencloud.discovery.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.Unpooled;
+import io.nats.client.Subscription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencloud.discovery.p2p.core.Multiaddr;
+import org.opencloud.discovery.p2p.core.PrivateKey;
+import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.host.HostConfig;
+import org.opencloud.discovery.p2p.host.Stream;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opencloud.discovery.e2e.NodeFixture.next;
+import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
+
+/**
+ * Watching a node run, as an operator does, over HTTP from its management server: liveness and readiness
+ * (with the libp2p, NATS and directory checks), and Prometheus metrics, Camel's and the node's, whose
+ * counters move when an event flows from A to B and when a stranger writes to B.
+ */
+class ObservabilityTest {
+    private static final String CREATE = "/opencloud/resource/create/1.0";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dir;
+    private static NodeFixture a;
+    private static NodeFixture b;
+    private static int httpA;
+    private static int httpB;
+
+    @BeforeAll
+    static void start() throws IOException {
+        httpA = NodeFixture.freePort();
+        httpB = NodeFixture.freePort();
+        a = managed(new NodeFixture("node-a", Files.createDirectories(dir.resolve("a"))), httpA);
+        b = managed(new NodeFixture("node-b", Files.createDirectories(dir.resolve("b"))), httpB).partners(a).start();
+        a.partners(b).start();
+    }
+
+    private static NodeFixture managed(NodeFixture node, int port) {
+        return node.set("camel.management.enabled", "true").set("camel.management.host", "127.0.0.1")
+                .set("camel.management.port", String.valueOf(port));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        NodeFixture.closeAll(a, b);
+    }
+
+    @Test
+    void livenessAndReadinessWithTheNodesChecks() {
+        HttpResponse<String> live = get(httpA, "/observe/health/live");
+        assertEquals(200, live.statusCode(), live.body());
+        HttpResponse<String> ready = get(httpA, "/observe/health/ready?exposureLevel=full");
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonNode report = NodeFixture.json(ready.body());
+        assertEquals("UP", report.path("status").asText());
+        for (String check : List.of("libp2p-host", "nats", "peer-directory")) {
+            assertTrue(ready.body().contains("{\"name\":\"" + check + "\",\"status\":\"UP\""), check + " in " + ready.body());
+        }
+    }
+
+    @Test
+    void countersMoveWhenAnEventFlowsAndWhenAStrangerIsRefused() throws Exception {
+        String outOfA = "oc_events_out_total{peer=\"" + b.peerId() + "\",protocol=\"" + CREATE + "\"}";
+        String intoB = "oc_events_in_total{peer=\"" + a.peerId() + "\",protocol=\"" + CREATE + "\"}";
+        double sentBefore = metric(httpA, outOfA);
+        double receivedBefore = metric(httpB, intoB);
+
+        Subscription onB = b.subscribe("CREATE_RESOURCE");
+        a.publish("PROPALGATION_EVENT", propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
+                "{\"id\":\"metered\",\"name\":\"metered\"}", false));
+        next(onB);
+        assertEquals(receivedBefore + 1, metric(httpB, intoB), "B counted the event it published");
+        assertEquals(sentBefore + 1, awaitMetric(httpA, outOfA, sentBefore + 1), "A counted its delivery");
+        assertTrue(metric(httpA, "oc_libp2p_connections") >= 1, "A's connection to B");
+        assertTrue(metric(httpA, "camel_exchanges_total{camelContext=\"node-a\",eventType=\"route\","
+                + "kind=\"CamelRoute\",routeId=\"propagation-outbound\"}") >= 1, "Camel's own route metrics");
+
+        String refused = "oc_peers_refused_total{reason=\"UNKNOWN_PEER\"}";
+        double refusedBefore = metric(httpB, refused);
+        try (Host stranger = new Host(HostConfig.withIdentity(PrivateKey.generate())).start()) {
+            Stream stream = stranger.newStream(Multiaddr.of(b.address()), List.of(CREATE)).get(10, TimeUnit.SECONDS);
+            stream.write(Unpooled.wrappedBuffer("{\"from\":\"x\"}\n".getBytes(StandardCharsets.UTF_8)));
+            stream.closeWrite();
+            assertThrows(ExecutionException.class, () -> stream.readToEnd(1024).get(10, TimeUnit.SECONDS),
+                    "B resets the stranger's stream");
+        }
+        assertEquals(refusedBefore + 1, metric(httpB, refused), "B counted the refusal by reason");
+    }
+
+    /** A's delivery is counted once B has closed the stream, which may be just after B published. */
+    private static double awaitMetric(int port, String series, double expected) {
+        long deadline = System.nanoTime() + NodeFixture.WAIT.toNanos();
+        double value = metric(port, series);
+        while (value < expected && System.nanoTime() < deadline) {
+            NodeFixture.sleep(Duration.ofMillis(50));
+            value = metric(port, series);
+        }
+        return value;
+    }
+
+    /** One series of the node's Prometheus scrape, 0 when absent. */
+    private static double metric(int port, String series) {
+        HttpResponse<String> scrape = get(port, "/observe/metrics");
+        assertEquals(200, scrape.statusCode());
+        Matcher value = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(scrape.body());
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
+    private static HttpResponse<String> get(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " on :" + port + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
