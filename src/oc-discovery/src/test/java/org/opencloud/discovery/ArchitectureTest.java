@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
@@ -46,6 +47,20 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..discovery.camel..")
                 .should().dependOnClassesThat().resideInAnyPackage("..discovery.propagation..", "..discovery.node..")
                 .check(classes);
+    }
+
+    @Test
+    void eachLayerShipsInItsOwnModule() {
+        assertModule("org.opencloud.discovery.p2p.host.Host", "oc-libp2p", "libp2p");
+        assertModule("org.opencloud.discovery.camel.Libp2pComponent", "camel-libp2p", "camel-libp2p");
+        assertModule("org.opencloud.discovery.node.Node", "oc-discovery-camel", "oc-discovery");
+    }
+
+    /** The class comes from that module's jar, or its build output in a reactor build. */
+    private static void assertModule(String className, String artifactId, String moduleDir) {
+        String location = classes.get(className).getSource().orElseThrow().getUri().toString();
+        assertTrue(location.contains("/" + artifactId + "-") || location.contains("/src/" + moduleDir + "/target/"),
+                className + " comes from " + location);
     }
 
     @Test
