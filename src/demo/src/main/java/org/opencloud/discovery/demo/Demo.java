@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The local demo of the README's first command: two nodes on embedded defaults, each with its own
@@ -41,7 +42,7 @@ public final class Demo {
 
     private final Path dir;
     private final Path log;
-    private final List<Process> natsServers = new ArrayList<>();
+    private final List<Process> natsServers = new CopyOnWriteArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
 
     /** One node of the demo: its key and ports. */
@@ -76,6 +77,8 @@ public final class Demo {
             return 2;
         }
         Demo demo = new Demo(dir);
+        // Ctrl-C ends the JVM without the finally below: the nats-servers must not outlive it
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> demo.natsServers.forEach(Process::destroy), "demo-nats-stop"));
         deleteRecursively(dir);
         Files.createDirectories(dir);
         LogFile.captureAll(demo.log); // before anything of the nodes logs
