@@ -5,6 +5,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.host.MessageTooLargeException;
 import org.opencloud.discovery.p2p.host.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +63,7 @@ public class Libp2pConsumer extends DefaultConsumer {
         int limit = getEndpoint().getConfiguration().getMaxMessageSize();
         stream.readToEnd(limit).whenComplete((body, error) -> {
             if (error != null) {
-                droppedMessages.incrementAndGet();
-                LOG.warn("dropped a message on {} from {} (limit {} bytes): {}", stream.protocol(),
-                        stream.remotePeer(), limit, error.getMessage());
+                dropped(stream, error);
                 return;
             }
             try {
@@ -77,13 +76,39 @@ public class Libp2pConsumer extends DefaultConsumer {
         });
     }
 
-    private void route(Stream stream, byte[] body) {
+    /**
+     * A message never routed. One over the limit goes to the endpoint's {@code exceptionHandler} when it has
+     * one, with the sender's headers, so an application can keep it on its error path; otherwise it is
+     * logged. A sender that gave up is only counted.
+     */
+    private void dropped(Stream stream, Throwable error) {
+        droppedMessages.incrementAndGet();
+        if (!(error instanceof MessageTooLargeException)) {
+            LOG.debug("dropped a message on {} from {}: {}", stream.protocol(), stream.remotePeer(), error.getMessage());
+        } else if (getEndpoint().getExceptionHandler() != null) {
+            Exchange exchange = exchangeFor(stream, null);
+            try {
+                getExceptionHandler().handleException(error.getMessage(), exchange, error);
+            } finally {
+                releaseExchange(exchange, false);
+            }
+        } else {
+            LOG.warn("dropped a message: {}", error.getMessage());
+        }
+    }
+
+    private Exchange exchangeFor(Stream stream, byte[] body) {
         Exchange exchange = createExchange(false);
         Message message = exchange.getIn();
         message.setBody(body);
         message.setHeader(Libp2pConstants.PEER_ID, stream.remotePeer().toString());
         message.setHeader(Libp2pConstants.PROTOCOL, stream.protocol());
         message.setHeader(Libp2pConstants.REMOTE_ADDRESS, stream.remoteAddress().toString());
+        return exchange;
+    }
+
+    private void route(Stream stream, byte[] body) {
+        Exchange exchange = exchangeFor(stream, body);
         getAsyncProcessor().process(exchange, doneSync -> {
             try {
                 if (exchange.getException() != null) {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CapturedLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> withStackTraces = new CopyOnWriteArrayList<>();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
 
     private CapturedLog() {
@@ -31,6 +32,14 @@ public final class CapturedLog extends AppenderBase<ILoggingEvent> implements Au
     @Override
     protected void append(ILoggingEvent event) {
         messages.add(event.getLevel() + " " + event.getFormattedMessage());
+        if (event.getThrowableProxy() != null) {
+            withStackTraces.add(event.getLoggerName() + ": " + event.getFormattedMessage());
+        }
+    }
+
+    /** The messages logged with a stack trace. */
+    public List<String> withStackTraces() {
+        return List.copyOf(withStackTraces);
     }
 
     public List<String> messages() {
@@ -57,6 +66,7 @@ public final class CapturedLog extends AppenderBase<ILoggingEvent> implements Au
     /** Clears what was captured so far, to look only at what a next step logs. */
     public void clear() {
         messages.clear();
+        withStackTraces.clear();
     }
 
     @Override

@@ -82,8 +82,12 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("peerDirectoryResolver", new DirectoryPeerResolver(directory));
         context.getRegistry().bind("nodeMetrics", metrics);
         context.getRegistry().bind("deliveryRetryCounter", metrics.retryCounter());
+        NodeNatsConnection nats = resources.nats;
         context.getRegistry().bind("propagation", new PropagationRouting(codec, directory, authorization,
-                () -> host.get().peerId().toString(), metrics));
+                () -> host.get().peerId().toString(), metrics,
+                Integer.parseInt(props.resolveProperty("oc.considers.max-targets").orElse("256")), nats::maxPayload));
+        context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
+        context.getRegistry().bind("inboundRejections", new InboundRejections(context.createProducerTemplate()));
         NodeReadinessChecks.of(resources.nats, resources.client).forEach(HealthCheckRegistry.get(context)::register);
     }
 

@@ -51,12 +51,14 @@ public final class NodeMetrics {
         counter("oc.events.out", "events delivered to peers", "protocol", protocol, "peer", peer).increment();
     }
 
-    /** A rejected message, by reason (UNDELIVERED for an event a partner did not get). */
-    public void rejected(String reason, String peer) {
+    /** A message kept on the error endpoint, by reason (UNDELIVERED: an event some targets did not get). */
+    public void rejected(String reason) {
         counter("oc.rejected", "messages rejected, kept on the error endpoint", "reason", reason).increment();
-        if (PropagationRouting.UNDELIVERED.equals(reason) && peer != null) {
-            counter("oc.delivery.undelivered", "events a partner did not get after the retries", "peer", peer).increment();
-        }
+    }
+
+    /** An event {@code peer} did not get after the retries. */
+    public void undelivered(String peer) {
+        counter("oc.delivery.undelivered", "events a target did not get after the retries", "peer", peer).increment();
     }
 
     /** Rejected messages so far, by reason. */

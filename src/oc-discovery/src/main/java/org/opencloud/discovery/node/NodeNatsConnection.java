@@ -26,6 +26,7 @@ final class NodeNatsConnection implements AutoCloseable {
     /** jnats reports its first attempt's outcome within its connect timeout (2 s by default). */
     private static final Duration FIRST_ATTEMPT = Duration.ofSeconds(30);
     private static final Duration RECONNECT_WAIT = Duration.ofSeconds(1);
+    private static final long DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
     private final String servers;
     private final CompletableFuture<Connection> created = new CompletableFuture<>();
@@ -81,6 +82,12 @@ final class NodeNatsConnection implements AutoCloseable {
 
     String servers() {
         return servers;
+    }
+
+    /** The largest message the server takes (max_payload of its INFO); NATS's default before it first answers. */
+    long maxPayload() {
+        long announced = connection().getServerInfo() == null ? 0 : connection().getServerInfo().getMaxPayload();
+        return announced > 0 ? announced : DEFAULT_MAX_PAYLOAD;
     }
 
     boolean isConnected() {

@@ -3,7 +3,6 @@ package org.opencloud.discovery.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Header;
 import org.opencloud.discovery.camel.Libp2pConstants;
-import org.opencloud.discovery.camel.Libp2pProducerException;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
@@ -14,6 +13,7 @@ import org.opencloud.discovery.propagation.directory.PeerRecord;
 import org.opencloud.discovery.propagation.security.Authorization;
 
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,25 +21,30 @@ import java.util.function.Supplier;
  * route, so the YAML reads as the flow and this class holds no routing of its own.
  */
 public final class PropagationRouting {
-    /** The reason of an event that a partner did not get after the retries. */
-    static final String UNDELIVERED = "UNDELIVERED";
 
     private final PropagationCodec codec;
     private final PeerDirectory directory;
     private final Authorization authorization;
     private final Supplier<String> localPeerId;
     private final NodeMetrics metrics;
+    private final int maxConsidersTargets;
+    private final LongSupplier natsMaxPayload;
 
     /**
      * @param localPeerId this node's peer id, known once the libp2p host has started
+     * @param maxConsidersTargets the most peers one PB_CONSIDERS may name
+     * @param natsMaxPayload the largest message this node's NATS server takes
      */
-    public PropagationRouting(PropagationCodec codec, PeerDirectory directory, Authorization authorization,
-                              Supplier<String> localPeerId, NodeMetrics metrics) {
+    PropagationRouting(PropagationCodec codec, PeerDirectory directory, Authorization authorization,
+                       Supplier<String> localPeerId, NodeMetrics metrics, int maxConsidersTargets,
+                       LongSupplier natsMaxPayload) {
         this.codec = codec;
         this.directory = directory;
         this.authorization = authorization;
         this.localPeerId = localPeerId;
         this.metrics = metrics;
+        this.maxConsidersTargets = maxConsidersTargets;
+        this.natsMaxPayload = natsMaxPayload;
     }
 
     /** Refuses a body over the codec table's size limit (OVERSIZED) before anything parses it. */
@@ -72,6 +77,16 @@ public final class PropagationRouting {
         return directory.partners().stream().map(PeerRecord::peerId).toList();
     }
 
+    /** The peers a PB_CONSIDERS names; more than {@code oc.considers.max-targets} is a rejection (TOO_MANY_TARGETS). */
+    public List<String> considersTargets(PropagationRequest request) {
+        List<String> targets = request.targetPeerIds();
+        if (targets.size() > maxConsidersTargets) {
+            throw new PropagationException(Reason.TOO_MANY_TARGETS, "PB_CONSIDERS names " + targets.size()
+                    + " peers, limit " + maxConsidersTargets + " (oc.considers.max-targets)");
+        }
+        return targets;
+    }
+
     /** The otherwise branch: an action that exists but that no route carries. */
     public void unrouted(PropagationRequest request) {
         throw new PropagationException(Reason.UNKNOWN_ACTION, "no route carries " + request.action());
@@ -86,29 +101,11 @@ public final class PropagationRouting {
         authorization.authorizeProtocol(peer, protocol);
         StreamEvent event = codec.decodeInboundEvent(protocol, body);
         byte[] message = codec.natsMessageFor(event);
+        if (message.length > natsMaxPayload.getAsLong()) { // the payload's base64 form may be a third larger
+            throw new PropagationException(Reason.OVERSIZED, "the NATS message for this event has " + message.length
+                    + " bytes, more than the NATS server takes (" + natsMaxPayload.getAsLong() + ")");
+        }
         metrics.received(protocol, peer);
         return message;
-    }
-
-    /** Counts a rejected message and returns its reason, for the error endpoint's header. */
-    public String rejected(Throwable error, @Header(Libp2pConstants.PEER_ID) String peer) {
-        String reason = reasonOf(error);
-        metrics.rejected(reason, peer);
-        return reason;
-    }
-
-    private static String reasonOf(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof PropagationException p) {
-                return p.getReason().name();
-            }
-            if (t instanceof com.fasterxml.jackson.core.JacksonException) {
-                return Reason.MALFORMED_JSON.name();
-            }
-            if (t instanceof Libp2pProducerException) {
-                return UNDELIVERED;
-            }
-        }
-        return error == null ? "UNKNOWN" : error.getClass().getSimpleName();
     }
 }

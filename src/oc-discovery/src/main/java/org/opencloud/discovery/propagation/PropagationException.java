@@ -20,6 +20,8 @@ public class PropagationException extends RuntimeException {
         UNKNOWN_RELATION,
         /** The message is larger than the configured limit. */
         OVERSIZED,
+        /** A PB_CONSIDERS names more peers than the configured limit. */
+        TOO_MANY_TARGETS,
         /** Create/update/delete from a peer that is not a PARTNER. */
         NOT_PARTNER,
         /** Anything from a BLACKLIST peer. */

@@ -77,7 +77,7 @@ class DownPartnerTest {
         Duration reported = Duration.ofNanos(System.nanoTime() - published);
         assertTrue(reported.compareTo(RETRY_TIME) >= 0, "reported before the retries were over: " + reported);
         assertEquals("UNDELIVERED", failure.getHeaders().getFirst("OcErrorReason"));
-        assertEquals(downPeerId, failure.getHeaders().getFirst("OcErrorPeer"));
+        assertEquals(downPeerId, failure.getHeaders().getFirst("OcErrorPeers"));
         assertEquals(json(RESOURCE), decodedPayload(json(failure).get("payload")), "the undelivered event is kept");
         assertNothing(errors, Duration.ofSeconds(1));
     }

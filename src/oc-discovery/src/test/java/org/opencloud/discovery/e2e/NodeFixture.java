@@ -68,6 +68,7 @@ final class NodeFixture implements AutoCloseable {
     private final int natsPort;
     private final int monitorPort;
     private final Map<String, String> overrides = new HashMap<>();
+    private final List<String> natsConfig = new ArrayList<>();
     private NatsServerRunner natsServer;
     private Connection nats;
     private Node node;
@@ -150,10 +151,16 @@ final class NodeFixture implements AutoCloseable {
         return this;
     }
 
+    /** Lines for the nats-server's configuration file (such as {@code max_payload: 2048}), for its next start. */
+    NodeFixture natsConfig(String... lines) {
+        natsConfig.addAll(List.of(lines));
+        return this;
+    }
+
     /** Starts the node's nats-server, always on the same port, and the test's client on it. */
     NodeFixture startNats() {
         try {
-            natsServer = NatsServerRunner.builder().port(natsPort)
+            natsServer = NatsServerRunner.builder().port(natsPort).configInserts(natsConfig)
                     .customArgs(new String[] {"-m", String.valueOf(monitorPort)}).outputLevel(Level.WARNING).build();
             nats = Nats.connect(new Options.Builder().server(natsServer.getURI()).connectionName(TEST_CLIENT).build());
         } catch (IOException e) {

@@ -144,7 +144,8 @@ public final class Stream {
 
     /**
      * Reads until the remote closes its write side and returns everything it sent. A message longer than
-     * {@code maxBytes} resets the stream and fails the future: the sender learns it was refused.
+     * {@code maxBytes} resets the stream and fails the future with a {@link MessageTooLargeException}: the
+     * sender learns it was refused.
      */
     public CompletableFuture<byte[]> readToEnd(int maxBytes) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
@@ -165,7 +166,7 @@ public final class Stream {
                     received.release();
                     received = null;
                     // fail first: the reset below calls onReset synchronously, which must not win
-                    result.completeExceptionally(new Libp2pException("message on " + protocol + " from "
+                    result.completeExceptionally(new MessageTooLargeException("message on " + protocol + " from "
                             + remotePeer() + " exceeds the limit of " + maxBytes + " bytes"));
                     s.reset();
                 }

@@ -2,6 +2,7 @@ package org.opencloud.discovery.propagation.security;
 
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
+import org.opencloud.discovery.propagation.RateLimitedLog;
 import org.opencloud.discovery.propagation.codec.Action;
 import org.opencloud.discovery.propagation.codec.ResourceProtocol;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
@@ -10,6 +11,7 @@ import org.opencloud.discovery.propagation.directory.Relation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,13 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides whether a remote peer (its id as authenticated by Noise, never the event's
- * {@code from} field) may connect and may deliver an action. Every refusal is logged at
- * warn and counted by reason. Thread-safe.
+ * {@code from} field) may connect and may deliver an action. Every refusal is counted by reason and
+ * logged at warn, at most once a second per reason. Thread-safe.
  */
 public final class Authorization {
 
     private static final Logger LOG = LoggerFactory.getLogger(Authorization.class);
 
+    private final RateLimitedLog refusalLog = new RateLimitedLog(LOG, Duration.ofSeconds(1));
     private final PeerDirectory directory;
     private final Map<Reason, AtomicLong> refusals = new EnumMap<>(Reason.class);
 
@@ -96,7 +99,7 @@ public final class Authorization {
 
     private Reason refuse(String peerId, String what, Reason reason) {
         refusals.get(reason).incrementAndGet();
-        LOG.warn("Refused {} from peer {}: {}", what, peerId, reason);
+        refusalLog.warn(reason.name(), "Refused " + what + " from peer " + peerId + ": " + reason);
         return reason;
     }
 }
