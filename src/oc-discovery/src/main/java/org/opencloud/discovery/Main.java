@@ -5,7 +5,7 @@ import org.opencloud.discovery.node.Node;
 
 /**
  * Entry point of the product jar: an operator command when the first argument names one
- * ({@code keygen}, {@code peerid}, {@code swarmkey}, {@code ping}, {@code send}, {@code listen},
+ * ({@code keygen}, {@code peerid}, {@code swarmkey}, {@code ping}, {@code send}, {@code listen}, {@code health},
  * {@code help}); otherwise the node, {@code run [PROPERTIES_FILE]}.
  */
 public final class Main {
