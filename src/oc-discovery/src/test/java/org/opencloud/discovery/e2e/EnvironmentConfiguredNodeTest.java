@@ -57,10 +57,10 @@ class EnvironmentConfiguredNodeTest {
                      "CAMEL_MANAGEMENT_PORT", String.valueOf(httpPort)),
                      dir.resolve("node.log"), List.of("run"))) {
             JsonNode ready = node.awaitReady();
-            JsonNode libp2p = check(ready, "libp2p-host").path("data");
+            JsonNode libp2p = NodeProcess.check(ready, "libp2p-host").path("data");
             assertEquals(identity.peerId().toString(), libp2p.path("peerId").asText(), ready::toString);
             assertEquals("[/ip4/127.0.0.1/tcp/" + p2pPort + "]", libp2p.path("listenAddresses").asText(), ready::toString);
-            assertEquals("UP", check(ready, "nats").path("status").asText(), ready::toString);
+            assertEquals("UP", NodeProcess.check(ready, "nats").path("status").asText(), ready::toString);
 
             Multiaddr address = Multiaddr.of("/ip4/127.0.0.1/tcp/" + p2pPort + "/p2p/" + identity.peerId());
             assertEquals(identity.peerId(), dialedPeer(address, swarmKey), "the node's peer id, inside the swarm key");
@@ -68,15 +68,6 @@ class EnvironmentConfiguredNodeTest {
             assertThrows(Exception.class, () -> dialedPeer(address, null),
                     "a peer without the swarm key cannot connect: the private network is on");
         }
-    }
-
-    private static JsonNode check(JsonNode report, String name) {
-        for (JsonNode check : report.path("checks")) {
-            if (name.equals(check.path("name").asText())) {
-                return check;
-            }
-        }
-        throw new AssertionError("no check " + name + " in " + report);
     }
 
     /** The peer a fresh host reaches at {@code address}, with or without the swarm key. */
