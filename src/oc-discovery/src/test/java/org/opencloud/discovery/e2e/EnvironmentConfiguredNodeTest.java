@@ -70,6 +70,27 @@ class EnvironmentConfiguredNodeTest {
         }
     }
 
+    /**
+     * A setting the node cannot apply ends the process with a non-zero code, as an orchestrator needs to see it,
+     * although the node had already connected to NATS and opened its directory, whose threads would keep it alive.
+     */
+    @Test
+    void aNodeThatCannotStartExits() throws Exception {
+        Files.writeString(dir.resolve("peers.json"), "[]");
+        try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
+             NodeProcess node = new NodeProcess("misconfigured-node", Map.of(
+                     "OC_NATS_SERVERS", nats.getURI(),
+                     "OC_DATA_DIR", dir.resolve("data").toString(),
+                     "OC_PEERS_FILE", dir.resolve("peers.json").toString(),
+                     "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + NodeFixture.freePort(),
+                     "CAMEL_COMPONENT_LIBP2P_NOSUCHOPTION", "1",
+                     "CAMEL_MAIN_ROUTESRELOADENABLED", "false"),
+                     dir.resolve("node.log"), List.of("run"))) {
+            assertEquals(1, node.awaitExit(NodeProcess.START));
+            assertTrue(node.logTail().contains("nosuchoption"), node::logTail);
+        }
+    }
+
     /** The peer a fresh host reaches at {@code address}, with or without the swarm key. */
     private static PeerId dialedPeer(Multiaddr address, SwarmKey swarmKey) throws Exception {
         try (Host client = new Host(HostConfig.withIdentity(PrivateKey.generate()).privateNetworkKey(swarmKey)).start()) {

@@ -107,6 +107,14 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for the node to end by itself; its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still runs after " + timeout + ":\n" + logTail());
+        }
+        return process.exitValue();
+    }
+
     /** SIGKILL, as a crash. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
