@@ -467,7 +467,7 @@ class ComposeEnvironmentTest {
         }
     }
 
-    /** What a {@code :ro} mount gives: nothing in it can be written. */
+    /** What a {@code :ro} mount gives: nothing in it can be written (by a user other than root, whom modes do not stop). */
     private static void readOnly(Path source) throws IOException {
         try (Stream<Path> paths = Files.walk(source)) {
             for (Path path : paths.toList()) {
