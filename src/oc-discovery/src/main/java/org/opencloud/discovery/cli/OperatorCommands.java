@@ -15,6 +15,10 @@ import org.opencloud.discovery.p2p.protocol.ping.PingService;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +33,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** The operator commands: {@code keygen}, {@code peerid}, {@code swarmkey}, {@code ping}, {@code send}, {@code listen}. */
+/**
+ * The operator commands: {@code keygen}, {@code peerid}, {@code swarmkey}, {@code ping}, {@code send}, {@code listen},
+ * and {@code health}, the container's health probe.
+ */
 public final class OperatorCommands {
     static final String USAGE = String.join("\n",
             "usage: java -jar oc-discovery-camel.jar COMMAND [--json] ...",
@@ -42,15 +49,27 @@ public final class OperatorCommands {
             "                                             send stdin as one message on PROTOCOL",
             "  listen PROTOCOL... [--listen MULTIADDR]... [--echo PROTOCOL]... [--key F] [--psk F] [--max-size N]",
             "                                             serve PROTOCOLs, print each message received",
+            "  health [URL] [--timeout S]                 exit 0 if the node is ready: GET URL, by default its",
+            "                                             management server's /observe/health/ready on",
+            "                                             CAMEL_MANAGEMENT_HOST:CAMEL_MANAGEMENT_PORT (127.0.0.1:8080)",
             "  (without a command: run the node)");
-    static final Set<String> NAMES = Set.of("keygen", "peerid", "swarmkey", "ping", "send", "listen", "help");
+    static final Set<String> NAMES = Set.of("keygen", "peerid", "swarmkey", "ping", "send", "listen", "health", "help");
+    /** Where the node's readiness is served (camel-main's management server, its default health path). */
+    static final String READINESS_PATH = "/observe/health/ready";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
+    private final Map<String, String> environment;
     private boolean json;
 
     OperatorCommands(PrintStream out) {
+        this(out, System.getenv());
+    }
+
+    /** With the node's environment, where {@code health} finds the management server. */
+    OperatorCommands(PrintStream out, Map<String, String> environment) {
         this.out = out;
+        this.environment = environment;
     }
 
     /** True when {@code args} name an operator command rather than the node's main job. */
@@ -74,6 +93,9 @@ public final class OperatorCommands {
                 case "ping" -> ping(parse(rest, Set.of(), Set.of("count", "key", "psk")));
                 case "send" -> send(parse(rest, Set.of("read"), Set.of("timeout", "key", "psk")));
                 case "listen" -> listen(parse(rest, Set.of(), Set.of("listen", "echo", "key", "psk", "max-size")));
+                case "health" -> {
+                    return health(parse(rest, Set.of(), Set.of("timeout")));
+                }
                 default -> {
                     out.println(USAGE);
                     return 0;
@@ -219,6 +241,42 @@ public final class OperatorCommands {
             Runtime.getRuntime().removeShutdownHook(shutdown);
             host.close();
         }
+    }
+
+    /** Exit 0 when the readiness answers 200 (UP), 1 when it answers otherwise (503: DOWN) or not at all. */
+    private int health(Arguments a) {
+        URI url = URI.create(a.positional().isEmpty() ? readinessUrl(environment) : a.positional(0, "URL"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(a.value("timeout") == null ? "5" : a.value("timeout")));
+        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(url).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            boolean ready = response.statusCode() == 200;
+            report(ordered("event", "health", "url", url.toString(), "ready", ready, "status", response.statusCode(),
+                    "body", response.body()), url + ": " + response.statusCode() + " " + response.body());
+            return ready ? 0 : 1;
+        } catch (IOException e) {
+            report(ordered("event", "health", "url", url.toString(), "ready", false, "error", e.toString()),
+                    url + ": " + e);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /**
+     * The node's readiness where its environment puts the management server (the Docker image sets the port);
+     * a server bound to every address ({@code 0.0.0.0}, camel-main's default) is asked on the loopback.
+     */
+    static String readinessUrl(Map<String, String> environment) {
+        String host = environment.getOrDefault("CAMEL_MANAGEMENT_HOST", "");
+        if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + environment.getOrDefault("CAMEL_MANAGEMENT_PORT", "8080") + READINESS_PATH;
     }
 
     private static Host startHost(Arguments a, List<String> listen) {

@@ -6,17 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +47,14 @@ class OperatorCommandsTest {
     }
 
     private static Run run(String... args) {
+        return runIn(System.getenv(), args);
+    }
+
+    /** Runs one command with {@code environment} as the process's environment. */
+    private static Run runIn(Map<String, String> environment, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = new OperatorCommands(new PrintStream(out, true, StandardCharsets.UTF_8)).execute(List.of(args));
+        int exit = new OperatorCommands(new PrintStream(out, true, StandardCharsets.UTF_8), environment)
+                .execute(List.of(args));
         List<JsonNode> events = out.toString(StandardCharsets.UTF_8).lines().map(OperatorCommandsTest::parse).toList();
         return new Run(exit, events);
     }
@@ -136,6 +146,40 @@ class OperatorCommandsTest {
             listen.join(10_000);
         }
         assertEquals(0, listenExit.get(), "listen stops cleanly when interrupted");
+    }
+
+    @Test
+    void healthExitsZeroOnlyWhileTheReadinessAnswers200() throws IOException {
+        AtomicInteger status = new AtomicInteger(200);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(OperatorCommands.READINESS_PATH, exchange -> {
+            byte[] body = (status.get() == 200 ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status.get(), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        int port = server.getAddress().getPort();
+        try {
+            // where the node's environment puts its management server; 0.0.0.0 is asked on the loopback
+            Map<String, String> node = Map.of("CAMEL_MANAGEMENT_HOST", "0.0.0.0", "CAMEL_MANAGEMENT_PORT", "" + port);
+            JsonNode up = runIn(node, "health", "--json").only();
+            assertEquals("http://127.0.0.1:" + port + "/observe/health/ready", up.path("url").asText());
+            assertTrue(up.path("ready").asBoolean(), up::toString);
+            assertEquals(0, runIn(node, "health", "--json").exit());
+            assertEquals(0, runIn(Map.of(), "health", "http://127.0.0.1:" + port + "/observe/health/ready", "--json").exit());
+
+            status.set(503);
+            Run down = runIn(node, "health", "--json");
+            assertEquals(1, down.exit());
+            assertEquals(503, down.only().path("status").asInt(), down.events()::toString);
+        } finally {
+            server.stop(0);
+        }
+        Run unreachable = runIn(Map.of("CAMEL_MANAGEMENT_PORT", "" + port), "health", "--timeout", "2", "--json");
+        assertEquals(1, unreachable.exit(), "nothing listens any more");
+        assertTrue(unreachable.only().has("error"), unreachable.events()::toString);
     }
 
     /** An output stream that hands each complete UTF-8 line to a consumer. */

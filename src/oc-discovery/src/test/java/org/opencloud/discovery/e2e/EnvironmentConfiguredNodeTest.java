@@ -50,10 +50,10 @@ class EnvironmentConfiguredNodeTest {
              NodeProcess node = new NodeProcess("env-node", environment(nats.getURI(), p2pPort),
                      dir.resolve("node.log"), List.of("run"))) {
             JsonNode ready = node.awaitReady();
-            JsonNode libp2p = check(ready, "libp2p-host").path("data");
+            JsonNode libp2p = NodeProcess.check(ready, "libp2p-host").path("data");
             assertEquals(identity.peerId().toString(), libp2p.path("peerId").asText(), ready::toString);
             assertEquals("[/ip4/127.0.0.1/tcp/" + p2pPort + "]", libp2p.path("listenAddresses").asText(), ready::toString);
-            assertEquals("UP", check(ready, "nats").path("status").asText(), ready::toString);
+            assertEquals("UP", NodeProcess.check(ready, "nats").path("status").asText(), ready::toString);
 
             Multiaddr address = Multiaddr.of("/ip4/127.0.0.1/tcp/" + p2pPort + "/p2p/" + identity.peerId());
             assertEquals(identity.peerId(), dialedPeer(address, swarmKey), "the node's peer id, inside the swarm key");
@@ -76,7 +76,7 @@ class EnvironmentConfiguredNodeTest {
                      environment("nats://127.0.0.1:1", NodeFixture.freePort()), dir.resolve("node.log"), List.of("run"))) {
             JsonNode ready = node.awaitReady(); // NATS UP: the -D server, not the environment's closed port
             assertEquals("[/ip4/127.0.0.1/tcp/" + p2pPort + "]",
-                    check(ready, "libp2p-host").path("data").path("listenAddresses").asText(), ready::toString);
+                    NodeProcess.check(ready, "libp2p-host").path("data").path("listenAddresses").asText(), ready::toString);
         }
     }
 
@@ -94,13 +94,25 @@ class EnvironmentConfiguredNodeTest {
                 "CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
     }
 
-    private static JsonNode check(JsonNode report, String name) {
-        for (JsonNode check : report.path("checks")) {
-            if (name.equals(check.path("name").asText())) {
-                return check;
-            }
+    /**
+     * A setting the node cannot apply ends the process with a non-zero code, as an orchestrator needs to see it,
+     * although the node had already connected to NATS and opened its directory, whose threads would keep it alive.
+     */
+    @Test
+    void aNodeThatCannotStartExits() throws Exception {
+        Files.writeString(dir.resolve("peers.json"), "[]");
+        try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
+             NodeProcess node = new NodeProcess("misconfigured-node", Map.of(
+                     "OC_NATS_SERVERS", nats.getURI(),
+                     "OC_DATA_DIR", dir.resolve("data").toString(),
+                     "OC_PEERS_FILE", dir.resolve("peers.json").toString(),
+                     "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + NodeFixture.freePort(),
+                     "CAMEL_COMPONENT_LIBP2P_NOSUCHOPTION", "1",
+                     "CAMEL_MAIN_ROUTESRELOADENABLED", "false"),
+                     dir.resolve("node.log"), List.of("run"))) {
+            assertEquals(1, node.awaitExit(NodeProcess.START));
+            assertTrue(node.logTail().contains("nosuchoption"), node::logTail);
         }
-        throw new AssertionError("no check " + name + " in " + report);
     }
 
     /** The peer a fresh host reaches at {@code address}, with or without the swarm key. */

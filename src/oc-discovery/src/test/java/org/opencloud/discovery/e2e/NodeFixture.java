@@ -55,7 +55,8 @@ final class NodeFixture implements AutoCloseable {
     static final String APP_NAME = "oc-discovery";
     static final String ERRORS = "OC_DISCOVERY_ERRORS";
     static final Duration WAIT = Duration.ofSeconds(10);
-    private static final String TEST_CLIENT = "e2e-test";
+    /** The connection name of the tests' own NATS clients, whose subscriptions are not the node's. */
+    static final String TEST_CLIENT = "e2e-test";
     /** What the node's routes subscribe to on its NATS server. */
     private static final Set<String> NODE_SUBJECTS = Set.of("PROPALGATION_EVENT", "CREATE_RESOURCE", "REMOVE_RESOURCE");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -182,8 +183,13 @@ final class NodeFixture implements AutoCloseable {
 
     /** Waits until the node's routes have subscribed on its NATS server. */
     void awaitSubscribed() {
+        awaitSubscribed(name, URI.create("http://127.0.0.1:" + monitorPort));
+    }
+
+    /** Waits until a node's routes have subscribed on the NATS server whose monitoring endpoint is {@code monitor}. */
+    static void awaitSubscribed(String name, URI monitor) {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!nodeSubjects().containsAll(NODE_SUBJECTS)) {
+        while (!nodeSubjects(monitor).containsAll(NODE_SUBJECTS)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(name + " did not subscribe to " + NODE_SUBJECTS + " within " + WAIT);
             }
@@ -191,9 +197,9 @@ final class NodeFixture implements AutoCloseable {
         }
     }
 
-    /** Subjects subscribed on this node's NATS server by anyone but the test client (monitoring endpoint). */
-    private Set<String> nodeSubjects() {
-        HttpRequest connz = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + monitorPort + "/connz?subs=1")).build();
+    /** Subjects subscribed on a NATS server by anyone but the test client (its monitoring endpoint). */
+    private static Set<String> nodeSubjects(URI monitor) {
+        HttpRequest connz = HttpRequest.newBuilder(monitor.resolve("/connz?subs=1")).build();
         try {
             JsonNode connections = json(HTTP.send(connz, HttpResponse.BodyHandlers.ofString()).body()).path("connections");
             Set<String> subjects = new HashSet<>();

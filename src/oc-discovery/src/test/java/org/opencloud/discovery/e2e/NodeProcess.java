@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * A node in a JVM of its own, as an operator runs it: {@code Main run [FILE]} in a working directory holding
  * {@code routes/} and {@code config/} (by default the project's), configured by environment variables only
  * (none of this JVM's {@code OC_*} or {@code CAMEL_*} variables leak in), its output in a log file. Readiness
- * is read from its management server, which the environment must turn on ({@code CAMEL_MANAGEMENT_*}).
+ * is read from its management server, which the environment must turn on ({@code CAMEL_MANAGEMENT_*}; on the
+ * loopback unless {@code CAMEL_MANAGEMENT_HOST} names an address).
  */
 final class NodeProcess implements AutoCloseable {
     static final Duration START = Duration.ofSeconds(60);
@@ -31,6 +32,7 @@ final class NodeProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final String managementHost;
     private final int managementPort;
 
     NodeProcess(String name, Map<String, String> environment, Path log, List<String> args) {
@@ -41,6 +43,8 @@ final class NodeProcess implements AutoCloseable {
                 List<String> args) {
         this.name = name;
         this.log = log;
+        String host = environment.getOrDefault("CAMEL_MANAGEMENT_HOST", "0.0.0.0");
+        this.managementHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
         this.managementPort = Integer.parseInt(environment.getOrDefault("CAMEL_MANAGEMENT_PORT", "8080"));
         List<String> options = new ArrayList<>(List.of("-Xmx512m"));
         options.addAll(jvmOptions);
@@ -73,9 +77,19 @@ final class NodeProcess implements AutoCloseable {
         throw new AssertionError(name + " not ready within " + START + ":\n" + logTail());
     }
 
+    /** One check of a readiness report ({@code libp2p-host}, {@code nats}, ...), with its status and data. */
+    static JsonNode check(JsonNode report, String name) {
+        for (JsonNode check : report.path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + report);
+    }
+
     /** GET on the node's management server; null while nothing answers. */
     HttpResponse<String> get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + managementHost + ":" + managementPort + path))
                 .timeout(Duration.ofSeconds(5)).build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -95,6 +109,14 @@ final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
+    }
+
+    /** Waits for the node to end by itself; its exit code. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " still runs after " + timeout + ":\n" + logTail());
+        }
+        return process.exitValue();
     }
 
     /** SIGKILL, as a crash. */
