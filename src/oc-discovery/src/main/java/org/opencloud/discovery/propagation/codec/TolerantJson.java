@@ -109,9 +109,13 @@ public final class TolerantJson {
         if (value == null) {
             return null;
         }
-        String name = value.isIntegralNumber()
-                ? table.enumName(kind, value.asInt())
-                : value.isTextual() ? table.enumName(kind, value.asText()) : null;
+        String name = null;
+        // canConvertToInt: asInt() would wrap 4294967298 to 2; other numbers (1.5, 1e2) are no Go int
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+            name = table.enumName(kind, value.intValue());
+        } else if (value.isTextual()) {
+            name = table.enumName(kind, value.asText());
+        }
         if (name == null) {
             throw new PropagationException(ifUnknown, "unknown " + kind.name().toLowerCase(Locale.ROOT) + " " + value);
         }

@@ -3,6 +3,8 @@ package org.opencloud.discovery.propagation.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 
@@ -120,6 +122,34 @@ class PropagationCodecTest {
         failure(Reason.UNKNOWN_DATATYPE,
                 () -> codec.decodeNatsEvent(utf8("{\"Payload\":{\"Action\":2,\"DataType\":99,\"Payload\":{}}}")));
         failure(Reason.MISSING_FIELD, () -> codec.decodeNatsEvent(utf8("{\"Payload\":{\"Action\":2,\"Payload\":{}}}")));
+    }
+
+    /** Numbers no enum of the table has: beyond 32 bits (4294967298 wrapped to PB_CREATE), negative, not integral. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"4294967298", "4294967297", "9223372036854775808", "18446744073709551618", "-1",
+            "1.5", "2.0", "2e0", "\"4294967298\"", "\"9223372036854775808\"", "\"-1\"", "\"1.5\"",
+            "\"\u0662\"", "true", "[2]"})
+    void enumNumbersOutsideTheTableAreRefused(String number) {
+        failure(Reason.UNKNOWN_ACTION, () -> codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":" + number + ",\"DataType\":1,\"Payload\":{}}}")));
+        failure(Reason.UNKNOWN_DATATYPE, () -> codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":2,\"DataType\":" + number + ",\"Payload\":{}}}")));
+        failure(Reason.UNKNOWN_DATATYPE, () -> codec.decodeNatsEnvelope(utf8("{\"Datatype\":" + number + "}")));
+        failure(Reason.UNKNOWN_ACTION, () -> codec.decodeStreamEvent(
+                utf8("{\"type\":" + number + ",\"datatype\":1,\"payload\":{}}")));
+        failure(Reason.UNKNOWN_DATATYPE, () -> codec.decodeStreamEvent(
+                utf8("{\"type\":2,\"datatype\":" + number + ",\"payload\":{}}")));
+    }
+
+    @Test
+    void enumNumbersOfTheTableAreReadAsNumbersOrDecimalStrings() {
+        String asNumbers = "{\"Payload\":{\"Action\":10,\"DataType\":12,\"Payload\":{}}}";
+        String asStrings = "{\"Payload\":{\"Action\":\" 10 \",\"DataType\":\"012\",\"Payload\":{}}}";
+        for (String body : List.of(asNumbers, asStrings)) {
+            PropagationRequest request = codec.decodeNatsEvent(utf8(body));
+            assertEquals(Action.PB_MINIO_CONFIG, request.action());
+            assertEquals("BOOKING", request.dataType());
+        }
     }
 
     @Test
