@@ -25,6 +25,9 @@ public final class PropagationCodec {
     /** Actions whose message must name a data type: they reach a receiver's database or a search. */
     private static final Set<Action> NEED_DATATYPE =
             EnumSet.of(Action.PB_CREATE, Action.PB_UPDATE, Action.PB_DELETE, Action.PB_CONSIDERS, Action.PB_SEARCH);
+    /** Actions whose message must carry a payload (spec 1): without one a partner would get a null resource. */
+    private static final Set<Action> NEED_PAYLOAD = EnumSet.of(Action.PB_CREATE, Action.PB_UPDATE, Action.PB_DELETE,
+            Action.PB_CONSIDERS, Action.PB_CLOSE_PLANNER, Action.PB_SEARCH);
     /** How deep PB_CONSIDERS payloads are searched for their peer list (it may be embedded). */
     private static final int PEER_LIST_DEPTH = 4;
 
@@ -86,7 +89,11 @@ public final class PropagationCodec {
         if (dataType == null && NEED_DATATYPE.contains(action)) {
             throw new PropagationException(Reason.MISSING_FIELD, action + " message has no DataType");
         }
-        PropagationMessage message = new PropagationMessage(action, dataType, json.payload(messageNode, "propagation.payload"));
+        String payloadJson = json.payload(messageNode, "propagation.payload");
+        if (payloadJson == null && NEED_PAYLOAD.contains(action)) {
+            throw new PropagationException(Reason.MISSING_FIELD, action + " message has no Payload");
+        }
+        PropagationMessage message = new PropagationMessage(action, dataType, payloadJson);
         JsonNode payload = message.payload() == null ? null : json.parse(message.payload(), "Payload");
         List<String> targets = switch (action) {
             case PB_CONSIDERS -> considersTargets(payload);

@@ -123,22 +123,23 @@ public final class TolerantJson {
     }
 
     /**
-     * A payload field as JSON text, or null if absent. Accepts inline JSON, a string holding
-     * JSON text, or a base64 string of JSON (Go's encoding of {@code []byte}).
+     * A payload field as JSON text, or null if absent or JSON null (however encoded). Accepts inline
+     * JSON, a string holding JSON text, or a base64 string of JSON (Go's encoding of {@code []byte}).
      */
     public String payload(JsonNode object, String field) {
         JsonNode value = field(object, field);
         if (value == null) {
             return null;
         }
-        if (!value.isTextual()) {
-            return value.toString();
-        }
-        String text = value.asText().trim();
+        JsonNode decoded = value.isTextual() ? decodeText(value.asText().trim(), field) : value;
+        return decoded.isNull() ? null : decoded.toString();
+    }
+
+    private JsonNode decodeText(String text, String field) {
         if (text.startsWith("{") || text.startsWith("[")) {
-            return parse(text, field).toString();
+            return parse(text, field);
         }
-        return parse(new String(base64(text, field), StandardCharsets.UTF_8), field + " (base64)").toString();
+        return parse(new String(base64(text, field), StandardCharsets.UTF_8), field + " (base64)");
     }
 
     public void putText(ObjectNode object, String field, String value) {
@@ -163,12 +164,13 @@ public final class TolerantJson {
         object.set(writeName(field), table.writesEnumsAsNumbers() ? IntNode.valueOf(number) : TextNode.valueOf(name));
     }
 
-    /** Writes a JSON text payload in the configured form (JSON null when absent). */
+    /** Writes a JSON text payload in the configured form; never a null, which receivers refuse. */
     public void putPayload(ObjectNode object, String field, String json) {
         String name = writeName(field);
         if (json == null) {
-            object.putNull(name);
-        } else if (table.writesPayloadBase64()) {
+            throw new PropagationException(Reason.MISSING_FIELD, "no payload to write as " + name);
+        }
+        if (table.writesPayloadBase64()) {
             object.put(name, Base64.getEncoder().encodeToString(parse(json, field).toString().getBytes(StandardCharsets.UTF_8)));
         } else {
             object.set(name, parse(json, field));

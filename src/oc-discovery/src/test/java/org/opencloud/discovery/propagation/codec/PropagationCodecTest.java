@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
@@ -150,6 +151,36 @@ class PropagationCodecTest {
             assertEquals(Action.PB_MINIO_CONFIG, request.action());
             assertEquals("BOOKING", request.dataType());
         }
+    }
+
+    /** Every action of spec 1 carries a payload: absent, JSON null or base64 of null is refused, not sent on as null. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "PB_CREATE | ", "PB_CREATE | ,\"Payload\":null", "PB_CREATE | ,\"Payload\":\"bnVsbA==\"",
+            "PB_UPDATE | ", "PB_UPDATE | ,\"Payload\":null", "PB_DELETE | ", "PB_DELETE | ,\"Payload\":\"bnVsbA==\"",
+            "PB_CONSIDERS | ", "PB_CONSIDERS | ,\"Payload\":null", "PB_CLOSE_PLANNER | ", "PB_SEARCH | ,\"Payload\":null"})
+    void actionsThatCarryAPayloadNeedOne(String action, String payload) {
+        String message = "{\"Action\":\"" + action + "\",\"DataType\":1" + (payload == null ? "" : payload) + "}";
+        PropagationException e = failure(Reason.MISSING_FIELD,
+                () -> codec.decodeNatsEvent(utf8("{\"FromApp\":\"oc-catalog\",\"Payload\":" + message + "}")));
+        assertTrue(e.getMessage().contains(action + " message has no Payload"), e.getMessage());
+        failure(Reason.MISSING_FIELD, () -> codec.decodeNatsEvent(utf8(message)));
+    }
+
+    @Test
+    void aNullPayloadIsNeitherReadNorWrittenOnAStream() {
+        failure(Reason.MISSING_FIELD, () -> codec.decodeStreamEvent(utf8("{\"type\":2,\"datatype\":1,\"payload\":null}")));
+        failure(Reason.MISSING_FIELD,
+                () -> codec.decodeStreamEvent(utf8("{\"type\":2,\"datatype\":1,\"payload\":\"bnVsbA==\"}")));
+        StreamEvent empty = new StreamEvent(Action.PB_CREATE, "12D3KooWA", "alice", "DATA_RESOURCE", null, null);
+        failure(Reason.MISSING_FIELD, () -> codec.encodeStreamEvent(empty));
+    }
+
+    @Test
+    void actionsWithoutAPayloadStillDecode() {
+        PropagationRequest request = codec.decodeNatsEvent(utf8("{\"Payload\":{\"Action\":\"PB_CLOSE_SEARCH\"}}"));
+        assertEquals(Action.PB_CLOSE_SEARCH, request.action());
+        assertNull(request.payload());
     }
 
     @Test
