@@ -58,7 +58,7 @@ public final class PropagationCodec {
 
     /** The envelope of a NATS message a route has already parsed. */
     public NatsEnvelope decodeNatsEnvelope(JsonNode parsed) {
-        return envelope(json.asObject(parsed, "NATS message"));
+        return envelope(json.parsedObject(parsed, "NATS message"));
     }
 
     /**
@@ -66,12 +66,15 @@ public final class PropagationCodec {
      * propagation message; a body that is itself {Action, DataType, Payload} is accepted too.
      */
     public PropagationRequest decodeNatsEvent(byte[] body) {
-        return decodeNatsEvent(json.parseObject(body, "NATS message"));
+        return request(json.parseObject(body, "NATS message"));
     }
 
     /** As {@link #decodeNatsEvent(byte[])}, for a body a route has already parsed (camel-jackson). */
     public PropagationRequest decodeNatsEvent(JsonNode parsed) {
-        ObjectNode root = json.asObject(parsed, "NATS message");
+        return request(json.parsedObject(parsed, "NATS message"));
+    }
+
+    private PropagationRequest request(ObjectNode root) {
         NatsEnvelope envelope = envelope(root);
         ObjectNode messageNode;
         if (json.field(root, "propagation.action") != null) {

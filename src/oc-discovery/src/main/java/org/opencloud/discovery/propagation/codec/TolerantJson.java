@@ -41,11 +41,11 @@ public final class TolerantJson {
         return mapper;
     }
 
-    /** One JSON object from a message body, after the size check. */
+    /** One JSON object from a message body, after {@link #checkBody}; strings must have a UTF-8 form. */
     public ObjectNode parseObject(byte[] body, String what) {
-        checkSize(body, what);
+        checkBody(body, what);
         try {
-            return asObject(mapper.readTree(body), what);
+            return parsedObject(mapper.readTree(body), what);
         } catch (JsonProcessingException e) {
             throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -53,8 +53,8 @@ public final class TolerantJson {
         }
     }
 
-    /** Refuses an empty body (MALFORMED_JSON) or one over the table's limit (OVERSIZED). */
-    public void checkSize(byte[] body, String what) {
+    /** Refuses an empty body or invalid UTF-8 (MALFORMED_JSON) and one over the table's limit (OVERSIZED). */
+    public void checkBody(byte[] body, String what) {
         if (body == null || body.length == 0) {
             throw new PropagationException(Reason.MALFORMED_JSON, what + " is empty");
         }
@@ -62,12 +62,18 @@ public final class TolerantJson {
             throw new PropagationException(Reason.OVERSIZED,
                     what + " has " + body.length + " bytes, limit " + table.maxMessageBytes());
         }
+        WellFormedText.requireUtf8(body, what);
     }
 
-    /** Any JSON value from text. */
+    /** An object parsed elsewhere with {@link #mapper()} (camel-jackson), checked as {@link #parseObject} checks. */
+    public ObjectNode parsedObject(JsonNode parsed, String what) {
+        return asObject(WellFormedText.requirePairedSurrogates(parsed, what), what);
+    }
+
+    /** Any JSON value from text; strings must have a UTF-8 form. */
     public JsonNode parse(String json, String what) {
         try {
-            return mapper.readTree(json);
+            return WellFormedText.requirePairedSurrogates(mapper.readTree(json), what);
         } catch (JsonProcessingException e) {
             throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
         }
@@ -123,7 +129,7 @@ public final class TolerantJson {
     }
 
     /**
-     * A payload field as JSON text, or null if absent or JSON null (however encoded). Accepts inline
+     * A payload field as JSON text, or null if absent, empty or JSON null (however encoded). Accepts inline
      * JSON, a string holding JSON text, or a base64 string of JSON (Go's encoding of {@code []byte}).
      */
     public String payload(JsonNode object, String field) {
@@ -132,14 +138,14 @@ public final class TolerantJson {
             return null;
         }
         JsonNode decoded = value.isTextual() ? decodeText(value.asText().trim(), field) : value;
-        return decoded.isNull() ? null : decoded.toString();
+        return decoded.isNull() || decoded.isMissingNode() ? null : decoded.toString();
     }
 
     private JsonNode decodeText(String text, String field) {
         if (text.startsWith("{") || text.startsWith("[")) {
             return parse(text, field);
         }
-        return parse(new String(base64(text, field), StandardCharsets.UTF_8), field + " (base64)");
+        return parse(WellFormedText.decodeUtf8(base64(text, field), field + " (base64)"), field + " (base64)");
     }
 
     public void putText(ObjectNode object, String field, String value) {

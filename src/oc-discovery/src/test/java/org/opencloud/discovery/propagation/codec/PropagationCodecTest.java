@@ -183,6 +183,63 @@ class PropagationCodecTest {
         assertNull(request.payload());
     }
 
+    /** Bytes that are not UTF-8, some of which Jackson alone reads as other characters, inside a string value. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ff", "c0af", "e080af", "eda080", "edbfbf", "f4908080", "f8888080", "e282"})
+    void invalidUtf8IsRefusedNotReplaced(String hex) {
+        byte[] bad = java.util.HexFormat.of().parseHex(hex);
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(withBytes(
+                "{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":{\"name\":\"", bad, "\"}}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeStreamEvent(withBytes(
+                "{\"type\":2,\"datatype\":1,\"payload\":{\"name\":\"", bad, "\"}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.tolerantJson().checkBody(withBytes("{\"", bad, "\":1}"), "body"));
+        String base64 = Base64.getEncoder().encodeToString(withBytes("{\"name\":\"", bad, "\"}"));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeStreamEvent(
+                utf8("{\"type\":2,\"datatype\":1,\"payload\":\"" + base64 + "\"}")));
+    }
+
+    /** Escapes of lone surrogates: legal JSON syntax, but no Unicode text, and written as '?' once encoded. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\\ud800", "\\udc00", "x\\udbffy", "\\ude00\\ud83d", "\\ud83d\\ud83d\\ude00"})
+    void unpairedSurrogateEscapesAreRefused(String escaped) {
+        String resource = "{\"name\":\"" + escaped + "\"}";
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":" + resource + "}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":\"" + base64(resource) + "\"}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeStreamEvent(
+                utf8("{\"type\":2,\"datatype\":1,\"payload\":{\"" + escaped + "\":1}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEnvelope(utf8("{\"User\":\"" + escaped + "\"}")));
+    }
+
+    @Test
+    void treesParsedByTheRouteAreCheckedToo() throws Exception {
+        JsonNode parsed = codec.tolerantJson().mapper().readTree(
+                "{\"FromApp\":\"a\",\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":[\"\\ud800\"]}}");
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(parsed));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEnvelope(parsed));
+    }
+
+    @Test
+    void pairedSurrogatesAndOtherNonAsciiTextPassUnchanged() {
+        String resource = "{\"name\":\"caf\u00e9 \ud83d\ude00\",\"escaped\":\"\\ud83d\\ude00\"}";
+        PropagationRequest request = codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":\"" + base64(resource) + "\"}}"));
+        assertEquals("caf\u00e9 \ud83d\ude00", codec.tolerantJson().parse(request.payload(), "p").get("name").asText());
+        assertEquals("\ud83d\ude00", codec.tolerantJson().parse(request.payload(), "p").get("escaped").asText());
+        StreamEvent event = codec.streamEventFor(request, "12D3KooWSelf");
+        assertEquals(event, codec.decodeStreamEvent(codec.encodeStreamEvent(event)));
+    }
+
+    private static byte[] withBytes(String before, byte[] middle, String after) {
+        byte[] head = utf8(before);
+        byte[] tail = utf8(after);
+        byte[] all = Arrays.copyOf(head, head.length + middle.length + tail.length);
+        System.arraycopy(middle, 0, all, head.length, middle.length);
+        System.arraycopy(tail, 0, all, head.length + middle.length, tail.length);
+        return all;
+    }
+
     @Test
     void oversizedBodiesAreRefusedBeforeParsing() {
         Properties small = new Properties();
