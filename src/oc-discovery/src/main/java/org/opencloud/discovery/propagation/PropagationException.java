@@ -21,6 +21,8 @@ public class PropagationException extends RuntimeException {
         UNKNOWN_DATATYPE,
         /** The relation of a peer record is neither a name nor a number of the codec table. */
         UNKNOWN_RELATION,
+        /** A peer record's id does not parse as a libp2p peer id (base58btc or CIDv1). */
+        INVALID_PEER_ID,
         /** The message is larger than the configured limit. */
         OVERSIZED,
         /** Create/update/delete from a peer that is not a PARTNER. */
