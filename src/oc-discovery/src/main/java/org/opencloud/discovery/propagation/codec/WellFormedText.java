@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Text that has one exact UTF-8 form, or a MALFORMED_JSON rejection. Jackson reads some invalid
  * UTF-8 (overlong forms, encoded surrogates, code points beyond U+10FFFF) as other characters and
- * accepts lone surrogate escapes such as {@code "\ud800"}, which UTF-8 writers then turn into
+ * accepts escapes of unpaired surrogates (U+D800 to U+DFFF), which UTF-8 writers then turn into
  * {@code ?}: what a node passes on must be what it was given.
  */
 final class WellFormedText {
