@@ -47,9 +47,9 @@ public final class PropagationRouting {
         this.natsMaxPayload = natsMaxPayload;
     }
 
-    /** Refuses a body over the codec table's size limit (OVERSIZED) before anything parses it. */
-    public void checkSize(byte[] body) {
-        codec.tolerantJson().checkSize(body, "NATS message");
+    /** Refuses a body over the codec table's size limit (OVERSIZED) or not UTF-8 before anything parses it. */
+    public void checkBody(byte[] body) {
+        codec.tolerantJson().checkBody(body, "NATS message");
     }
 
     /** True for a message this node published itself (its own FromApp): loop avoidance. */

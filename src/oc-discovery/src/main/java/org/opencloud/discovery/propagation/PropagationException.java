@@ -8,7 +8,10 @@ public class PropagationException extends RuntimeException {
 
     /** Why a message was rejected; stable names, used in logs, counters and error headers. */
     public enum Reason {
-        /** The body is not JSON, not a JSON object, or a payload cannot be decoded. */
+        /**
+         * The body is not JSON, not a JSON object, not UTF-8, or holds a string with no UTF-8 form (an
+         * unpaired surrogate escape), or a payload cannot be decoded.
+         */
         MALFORMED_JSON,
         /** A field the message cannot do without is absent. */
         MISSING_FIELD,
@@ -18,6 +21,8 @@ public class PropagationException extends RuntimeException {
         UNKNOWN_DATATYPE,
         /** The relation of a peer record is neither a name nor a number of the codec table. */
         UNKNOWN_RELATION,
+        /** A peer record's id does not parse as a libp2p peer id (base58btc or CIDv1). */
+        INVALID_PEER_ID,
         /** The message is larger than the configured limit. */
         OVERSIZED,
         /** A PB_CONSIDERS names more peers than the configured limit. */

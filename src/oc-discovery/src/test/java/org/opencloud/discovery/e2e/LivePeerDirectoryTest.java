@@ -1,5 +1,6 @@
 package org.opencloud.discovery.e2e;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nats.client.Subscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.opencloud.discovery.e2e.NodeFixture.assertNothing;
 import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
 import static org.opencloud.discovery.e2e.NodeFixture.json;
@@ -74,6 +76,19 @@ class LivePeerDirectoryTest {
         assertEquals(Relation.PARTNER, kept.relation());
         assertEquals(List.of(b.address()), kept.addresses());
         assertPropagatesToB("{\"id\":\"wf-2\",\"steps\":5}");
+    }
+
+    @Test
+    void peerWhoseIdIsNoLibp2pIdIsNotStoredAndTheNextPartnerWorks() {
+        ObjectNode bad = NodeFixture.JSON.createObjectNode().put("peer_id", "abc").put("relation", "PARTNER");
+        bad.putArray("stream_address").add("/ip4/127.0.0.1/tcp/1");
+        a.publish("CREATE_RESOURCE", peerMessage(bad));
+
+        addBAsPartnerOfA();
+
+        assertNull(directory(a).findByPeerId("abc"), "A's directory: " + directory(a).all());
+        assertEquals(List.of(b.peerId()), directory(a).all().stream().map(PeerRecord::peerId).toList());
+        assertPropagatesToB("{\"id\":\"wf-3\"}");
     }
 
     private static void addBAsPartnerOfA() {

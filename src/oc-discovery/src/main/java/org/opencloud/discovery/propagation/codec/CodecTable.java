@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * Field names, enum numbering and written forms of every message (spec 3.4), read from
@@ -41,6 +42,8 @@ public final class CodecTable {
 
     private static final String FIELD = "field.";
     private static final String ENUM = "enum.";
+    /** ASCII only: Character.isDigit would admit other scripts' digits, which Integer.valueOf reads too. */
+    private static final Pattern ASCII_NUMBER = Pattern.compile("-?[0-9]+");
 
     private final Map<String, List<String>> fieldNames = new HashMap<>();
     private final Map<EnumKind, Map<String, Integer>> numbersByName = new EnumMap<>(EnumKind.class);
@@ -113,8 +116,12 @@ public final class CodecTable {
     /** Canonical name of an enum value given as a name or a number, or null if the table lacks it. */
     public String enumName(EnumKind kind, String nameOrNumber) {
         String text = nameOrNumber.trim();
-        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-            return namesByNumber.get(kind).get(Integer.valueOf(text));
+        if (ASCII_NUMBER.matcher(text).matches()) {
+            try {
+                return namesByNumber.get(kind).get(Integer.valueOf(text));
+            } catch (NumberFormatException beyondInt) {
+                return null;
+            }
         }
         String upper = text.toUpperCase(Locale.ROOT);
         return numbersByName.get(kind).containsKey(upper) ? upper : null;

@@ -25,6 +25,9 @@ public final class PropagationCodec {
     /** Actions whose message must name a data type: they reach a receiver's database or a search. */
     private static final Set<Action> NEED_DATATYPE =
             EnumSet.of(Action.PB_CREATE, Action.PB_UPDATE, Action.PB_DELETE, Action.PB_CONSIDERS, Action.PB_SEARCH);
+    /** Actions whose message must carry a payload (spec 1): without one a partner would get a null resource. */
+    private static final Set<Action> NEED_PAYLOAD = EnumSet.of(Action.PB_CREATE, Action.PB_UPDATE, Action.PB_DELETE,
+            Action.PB_CONSIDERS, Action.PB_CLOSE_PLANNER, Action.PB_SEARCH);
     /** How deep PB_CONSIDERS payloads are searched for their peer list (it may be embedded). */
     private static final int PEER_LIST_DEPTH = 4;
 
@@ -55,7 +58,7 @@ public final class PropagationCodec {
 
     /** The envelope of a NATS message a route has already parsed. */
     public NatsEnvelope decodeNatsEnvelope(JsonNode parsed) {
-        return envelope(json.asObject(parsed, "NATS message"));
+        return envelope(json.parsedObject(parsed, "NATS message"));
     }
 
     /**
@@ -63,12 +66,15 @@ public final class PropagationCodec {
      * propagation message; a body that is itself {Action, DataType, Payload} is accepted too.
      */
     public PropagationRequest decodeNatsEvent(byte[] body) {
-        return decodeNatsEvent(json.parseObject(body, "NATS message"));
+        return request(json.parseObject(body, "NATS message"));
     }
 
     /** As {@link #decodeNatsEvent(byte[])}, for a body a route has already parsed (camel-jackson). */
     public PropagationRequest decodeNatsEvent(JsonNode parsed) {
-        ObjectNode root = json.asObject(parsed, "NATS message");
+        return request(json.parsedObject(parsed, "NATS message"));
+    }
+
+    private PropagationRequest request(ObjectNode root) {
         NatsEnvelope envelope = envelope(root);
         ObjectNode messageNode;
         if (json.field(root, "propagation.action") != null) {
@@ -86,7 +92,11 @@ public final class PropagationCodec {
         if (dataType == null && NEED_DATATYPE.contains(action)) {
             throw new PropagationException(Reason.MISSING_FIELD, action + " message has no DataType");
         }
-        PropagationMessage message = new PropagationMessage(action, dataType, json.payload(messageNode, "propagation.payload"));
+        String payloadJson = json.payload(messageNode, "propagation.payload");
+        if (payloadJson == null && NEED_PAYLOAD.contains(action)) {
+            throw new PropagationException(Reason.MISSING_FIELD, action + " message has no Payload");
+        }
+        PropagationMessage message = new PropagationMessage(action, dataType, payloadJson);
         JsonNode payload = message.payload() == null ? null : json.parse(message.payload(), "Payload");
         List<String> targets = switch (action) {
             case PB_CONSIDERS -> considersTargets(payload);

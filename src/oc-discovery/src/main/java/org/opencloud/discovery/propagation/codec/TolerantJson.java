@@ -41,11 +41,11 @@ public final class TolerantJson {
         return mapper;
     }
 
-    /** One JSON object from a message body, after the size check. */
+    /** One JSON object from a message body, after {@link #checkBody}; strings must have a UTF-8 form. */
     public ObjectNode parseObject(byte[] body, String what) {
-        checkSize(body, what);
+        checkBody(body, what);
         try {
-            return asObject(mapper.readTree(body), what);
+            return parsedObject(mapper.readTree(body), what);
         } catch (JsonProcessingException e) {
             throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -53,8 +53,8 @@ public final class TolerantJson {
         }
     }
 
-    /** Refuses an empty body (MALFORMED_JSON) or one over the table's limit (OVERSIZED). */
-    public void checkSize(byte[] body, String what) {
+    /** Refuses an empty body or invalid UTF-8 (MALFORMED_JSON) and one over the table's limit (OVERSIZED). */
+    public void checkBody(byte[] body, String what) {
         if (body == null || body.length == 0) {
             throw new PropagationException(Reason.MALFORMED_JSON, what + " is empty");
         }
@@ -62,12 +62,18 @@ public final class TolerantJson {
             throw new PropagationException(Reason.OVERSIZED,
                     what + " has " + body.length + " bytes, limit " + table.maxMessageBytes());
         }
+        WellFormedText.requireUtf8(body, what);
     }
 
-    /** Any JSON value from text. */
+    /** An object parsed elsewhere with {@link #mapper()} (camel-jackson), checked as {@link #parseObject} checks. */
+    public ObjectNode parsedObject(JsonNode parsed, String what) {
+        return asObject(WellFormedText.requirePairedSurrogates(parsed, what), what);
+    }
+
+    /** Any JSON value from text; strings must have a UTF-8 form. */
     public JsonNode parse(String json, String what) {
         try {
-            return mapper.readTree(json);
+            return WellFormedText.requirePairedSurrogates(mapper.readTree(json), what);
         } catch (JsonProcessingException e) {
             throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
         }
@@ -109,9 +115,13 @@ public final class TolerantJson {
         if (value == null) {
             return null;
         }
-        String name = value.isIntegralNumber()
-                ? table.enumName(kind, value.asInt())
-                : value.isTextual() ? table.enumName(kind, value.asText()) : null;
+        String name = null;
+        // canConvertToInt: asInt() would wrap 4294967298 to 2; other numbers (1.5, 1e2) are no Go int
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+            name = table.enumName(kind, value.intValue());
+        } else if (value.isTextual()) {
+            name = table.enumName(kind, value.asText());
+        }
         if (name == null) {
             throw new PropagationException(ifUnknown, "unknown " + kind.name().toLowerCase(Locale.ROOT) + " " + value);
         }
@@ -119,22 +129,23 @@ public final class TolerantJson {
     }
 
     /**
-     * A payload field as JSON text, or null if absent. Accepts inline JSON, a string holding
-     * JSON text, or a base64 string of JSON (Go's encoding of {@code []byte}).
+     * A payload field as JSON text, or null if absent, empty or JSON null (however encoded). Accepts inline
+     * JSON, a string holding JSON text, or a base64 string of JSON (Go's encoding of {@code []byte}).
      */
     public String payload(JsonNode object, String field) {
         JsonNode value = field(object, field);
         if (value == null) {
             return null;
         }
-        if (!value.isTextual()) {
-            return value.toString();
-        }
-        String text = value.asText().trim();
+        JsonNode decoded = value.isTextual() ? decodeText(value.asText().trim(), field) : value;
+        return decoded.isNull() || decoded.isMissingNode() ? null : decoded.toString();
+    }
+
+    private JsonNode decodeText(String text, String field) {
         if (text.startsWith("{") || text.startsWith("[")) {
-            return parse(text, field).toString();
+            return parse(text, field);
         }
-        return parse(new String(base64(text, field), StandardCharsets.UTF_8), field + " (base64)").toString();
+        return parse(WellFormedText.decodeUtf8(base64(text, field), field + " (base64)"), field + " (base64)");
     }
 
     public void putText(ObjectNode object, String field, String value) {
@@ -159,12 +170,13 @@ public final class TolerantJson {
         object.set(writeName(field), table.writesEnumsAsNumbers() ? IntNode.valueOf(number) : TextNode.valueOf(name));
     }
 
-    /** Writes a JSON text payload in the configured form (JSON null when absent). */
+    /** Writes a JSON text payload in the configured form; never a null, which receivers refuse. */
     public void putPayload(ObjectNode object, String field, String json) {
         String name = writeName(field);
         if (json == null) {
-            object.putNull(name);
-        } else if (table.writesPayloadBase64()) {
+            throw new PropagationException(Reason.MISSING_FIELD, "no payload to write as " + name);
+        }
+        if (table.writesPayloadBase64()) {
             object.put(name, Base64.getEncoder().encodeToString(parse(json, field).toString().getBytes(StandardCharsets.UTF_8)));
         } else {
             object.set(name, parse(json, field));

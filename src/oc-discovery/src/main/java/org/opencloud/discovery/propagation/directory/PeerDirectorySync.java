@@ -1,5 +1,6 @@
 package org.opencloud.discovery.propagation.directory;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.codec.NatsEnvelope;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,7 +39,9 @@ public final class PeerDirectorySync {
     }
 
     /**
-     * Upserts every peer of a JSON peers file (a list of peer objects); a missing file seeds nothing.
+     * Upserts every peer of a JSON peers file (a list of peer objects, or one object); a missing file
+     * seeds nothing. A bad entry is refused with a log line and the others are seeded: one typo
+     * must not leave the node without its partners.
      *
      * @return how many records were seeded
      */
@@ -52,10 +56,24 @@ public final class PeerDirectorySync {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read peers file " + peersFile, e);
         }
-        List<PeerRecord> records = mapper.fromJsonList(codec.tolerantJson().parse(content, "peers file " + peersFile));
-        records.forEach(directory::seed);
-        LOG.info("Seeded {} peers from {}", records.size(), peersFile);
-        return records.size();
+        JsonNode peers = codec.tolerantJson().parse(content, "peers file " + peersFile);
+        List<JsonNode> entries = new ArrayList<>();
+        if (peers.isArray()) {
+            peers.forEach(entries::add);
+        } else {
+            entries.add(peers);
+        }
+        int seeded = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                directory.seed(mapper.fromJson(entries.get(i)));
+                seeded++;
+            } catch (PropagationException e) {
+                LOG.error("Peers file {}: entry {} of {} not seeded: {}", peersFile, i + 1, entries.size(), e.getMessage());
+            }
+        }
+        LOG.info("Seeded {} of {} peers from {}", seeded, entries.size(), peersFile);
+        return seeded;
     }
 
     /**

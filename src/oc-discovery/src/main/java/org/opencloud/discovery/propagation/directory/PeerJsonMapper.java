@@ -15,7 +15,8 @@ import java.util.List;
  * Reads peer records from the peer JSON that oc-lib apps publish and from the peers file,
  * with the {@code field.peer.*} names of the codec table. Mapping:
  * peer id from {@code peer_id}, else the {@code /p2p/} part of an address, else {@code id}
- * when that is a libp2p peer id; addresses from {@code stream_address} (a string or a list)
+ * when that is a libp2p peer id, stored in its base58btc form (what Noise authenticates and the
+ * directory is searched by); addresses from {@code stream_address} (a string or a list)
  * or {@code addresses}; {@code public_key}; {@code relation} (name or number, absent = NONE);
  * {@code name}; {@code did}. Other fields, such as {@code state}, are ignored.
  */
@@ -27,13 +28,22 @@ public final class PeerJsonMapper {
         this.json = json;
     }
 
-    /** A record from one peer object; MISSING_FIELD without a peer id, UNKNOWN_RELATION on a bad relation. */
+    /**
+     * A record from one peer object; MISSING_FIELD without a peer id, INVALID_PEER_ID when it is no
+     * libp2p peer id (such a record would be dialled and reported undelivered for ever),
+     * UNKNOWN_RELATION on a bad relation.
+     */
     public PeerRecord fromJson(JsonNode peer) {
         json.asObject(peer, "peer");
         List<String> addresses = addresses(peer);
-        String peerId = peerId(peer, addresses);
-        if (peerId == null) {
+        String claimed = claimedPeerId(peer, addresses);
+        if (claimed == null) {
             throw new PropagationException(Reason.MISSING_FIELD, "peer has no peer id");
+        }
+        String peerId = canonicalPeerId(claimed);
+        if (peerId == null) {
+            throw new PropagationException(Reason.INVALID_PEER_ID,
+                    "peer id \"" + claimed + "\" is not a libp2p peer id (base58btc or CIDv1)");
         }
         String relation = json.enumName(peer, "peer.relation", EnumKind.RELATION, Reason.UNKNOWN_RELATION);
         return new PeerRecord(peerId, addresses, json.text(peer, "peer.publicKey"),
@@ -41,23 +51,17 @@ public final class PeerJsonMapper {
                 json.text(peer, "peer.name"), json.text(peer, "peer.did"));
     }
 
-    /** Records from a JSON array of peers (a single object counts as a list of one). */
-    public List<PeerRecord> fromJsonList(JsonNode peers) {
-        List<PeerRecord> records = new ArrayList<>();
-        if (peers.isArray()) {
-            peers.forEach(peer -> records.add(fromJson(peer)));
-        } else {
-            records.add(fromJson(peers));
-        }
-        return records;
-    }
-
-    /** The peer id a peer object names, or null. */
+    /**
+     * The peer id a peer object names, in base58btc when it parses, else as given (so that a record
+     * stored before ids were checked can still be removed); null when it names none.
+     */
     public String peerId(JsonNode peer) {
-        return peerId(peer, addresses(peer));
+        String claimed = claimedPeerId(peer, addresses(peer));
+        String canonical = claimed == null ? null : canonicalPeerId(claimed);
+        return canonical != null ? canonical : claimed;
     }
 
-    private String peerId(JsonNode peer, List<String> addresses) {
+    private String claimedPeerId(JsonNode peer, List<String> addresses) {
         String explicit = json.text(peer, "peer.id");
         if (explicit != null && !explicit.isBlank()) {
             return explicit.trim();
@@ -69,7 +73,7 @@ public final class PeerJsonMapper {
             }
         }
         String objectId = json.text(peer, "peer.objectId");
-        return objectId != null && isPeerId(objectId) ? objectId : null;
+        return objectId != null && canonicalPeerId(objectId) != null ? objectId : null;
     }
 
     private List<String> addresses(JsonNode peer) {
@@ -100,12 +104,12 @@ public final class PeerJsonMapper {
         return null;
     }
 
-    private static boolean isPeerId(String text) {
+    /** The base58btc form of a libp2p peer id, or null when the text is none. */
+    private static String canonicalPeerId(String text) {
         try {
-            PeerId.fromString(text);
-            return true;
+            return PeerId.fromString(text).toString();
         } catch (Libp2pException | IllegalArgumentException e) {
-            return false;
+            return null;
         }
     }
 }

@@ -42,6 +42,10 @@ class CodecTableTest {
         assertEquals("PEER", table.enumName(DATATYPE, "9"));
         assertNull(table.enumName(DATATYPE, "99"));
         assertNull(table.enumName(ACTION, "PB_NOTHING"));
+        assertNull(table.enumName(ACTION, "4294967298"), "beyond an int, not wrapped");
+        assertNull(table.enumName(ACTION, "-1"));
+        assertNull(table.enumName(ACTION, "1.5"));
+        assertNull(table.enumName(DATATYPE, "\u0669"), "an Arabic-Indic nine is no wire number");
     }
 
     @Test

@@ -3,6 +3,9 @@ package org.opencloud.discovery.propagation.codec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 
@@ -120,6 +123,121 @@ class PropagationCodecTest {
         failure(Reason.UNKNOWN_DATATYPE,
                 () -> codec.decodeNatsEvent(utf8("{\"Payload\":{\"Action\":2,\"DataType\":99,\"Payload\":{}}}")));
         failure(Reason.MISSING_FIELD, () -> codec.decodeNatsEvent(utf8("{\"Payload\":{\"Action\":2,\"Payload\":{}}}")));
+    }
+
+    /** Numbers no enum of the table has: beyond 32 bits (4294967298 wrapped to PB_CREATE), negative, not integral. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"4294967298", "4294967297", "9223372036854775808", "18446744073709551618", "-1",
+            "1.5", "2.0", "2e0", "\"4294967298\"", "\"9223372036854775808\"", "\"-1\"", "\"1.5\"",
+            "\"\u0662\"", "true", "[2]"})
+    void enumNumbersOutsideTheTableAreRefused(String number) {
+        failure(Reason.UNKNOWN_ACTION, () -> codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":" + number + ",\"DataType\":1,\"Payload\":{}}}")));
+        failure(Reason.UNKNOWN_DATATYPE, () -> codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":2,\"DataType\":" + number + ",\"Payload\":{}}}")));
+        failure(Reason.UNKNOWN_DATATYPE, () -> codec.decodeNatsEnvelope(utf8("{\"Datatype\":" + number + "}")));
+        failure(Reason.UNKNOWN_ACTION, () -> codec.decodeStreamEvent(
+                utf8("{\"type\":" + number + ",\"datatype\":1,\"payload\":{}}")));
+        failure(Reason.UNKNOWN_DATATYPE, () -> codec.decodeStreamEvent(
+                utf8("{\"type\":2,\"datatype\":" + number + ",\"payload\":{}}")));
+    }
+
+    @Test
+    void enumNumbersOfTheTableAreReadAsNumbersOrDecimalStrings() {
+        String asNumbers = "{\"Payload\":{\"Action\":10,\"DataType\":12,\"Payload\":{}}}";
+        String asStrings = "{\"Payload\":{\"Action\":\" 10 \",\"DataType\":\"012\",\"Payload\":{}}}";
+        for (String body : List.of(asNumbers, asStrings)) {
+            PropagationRequest request = codec.decodeNatsEvent(utf8(body));
+            assertEquals(Action.PB_MINIO_CONFIG, request.action());
+            assertEquals("BOOKING", request.dataType());
+        }
+    }
+
+    /** Every action of spec 1 carries a payload: absent, JSON null or base64 of null is refused, not sent on as null. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+            "PB_CREATE | ", "PB_CREATE | ,\"Payload\":null", "PB_CREATE | ,\"Payload\":\"bnVsbA==\"",
+            "PB_UPDATE | ", "PB_UPDATE | ,\"Payload\":null", "PB_DELETE | ", "PB_DELETE | ,\"Payload\":\"bnVsbA==\"",
+            "PB_CONSIDERS | ", "PB_CONSIDERS | ,\"Payload\":null", "PB_CLOSE_PLANNER | ", "PB_SEARCH | ,\"Payload\":null"})
+    void actionsThatCarryAPayloadNeedOne(String action, String payload) {
+        String message = "{\"Action\":\"" + action + "\",\"DataType\":1" + (payload == null ? "" : payload) + "}";
+        PropagationException e = failure(Reason.MISSING_FIELD,
+                () -> codec.decodeNatsEvent(utf8("{\"FromApp\":\"oc-catalog\",\"Payload\":" + message + "}")));
+        assertTrue(e.getMessage().contains(action + " message has no Payload"), e.getMessage());
+        failure(Reason.MISSING_FIELD, () -> codec.decodeNatsEvent(utf8(message)));
+    }
+
+    @Test
+    void aNullPayloadIsNeitherReadNorWrittenOnAStream() {
+        failure(Reason.MISSING_FIELD, () -> codec.decodeStreamEvent(utf8("{\"type\":2,\"datatype\":1,\"payload\":null}")));
+        failure(Reason.MISSING_FIELD,
+                () -> codec.decodeStreamEvent(utf8("{\"type\":2,\"datatype\":1,\"payload\":\"bnVsbA==\"}")));
+        StreamEvent empty = new StreamEvent(Action.PB_CREATE, "12D3KooWA", "alice", "DATA_RESOURCE", null, null);
+        failure(Reason.MISSING_FIELD, () -> codec.encodeStreamEvent(empty));
+    }
+
+    @Test
+    void actionsWithoutAPayloadStillDecode() {
+        PropagationRequest request = codec.decodeNatsEvent(utf8("{\"Payload\":{\"Action\":\"PB_CLOSE_SEARCH\"}}"));
+        assertEquals(Action.PB_CLOSE_SEARCH, request.action());
+        assertNull(request.payload());
+    }
+
+    /** Bytes that are not UTF-8, some of which Jackson alone reads as other characters, inside a string value. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ff", "c0af", "e080af", "eda080", "edbfbf", "f4908080", "f8888080", "e282"})
+    void invalidUtf8IsRefusedNotReplaced(String hex) {
+        byte[] bad = java.util.HexFormat.of().parseHex(hex);
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(withBytes(
+                "{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":{\"name\":\"", bad, "\"}}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeStreamEvent(withBytes(
+                "{\"type\":2,\"datatype\":1,\"payload\":{\"name\":\"", bad, "\"}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.tolerantJson().checkBody(withBytes("{\"", bad, "\":1}"), "body"));
+        String base64 = Base64.getEncoder().encodeToString(withBytes("{\"name\":\"", bad, "\"}"));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeStreamEvent(
+                utf8("{\"type\":2,\"datatype\":1,\"payload\":\"" + base64 + "\"}")));
+    }
+
+    /** Escapes of lone surrogates: legal JSON syntax, but no Unicode text, and written as '?' once encoded. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\\ud800", "\\udc00", "x\\udbffy", "\\ude00\\ud83d", "\\ud83d\\ud83d\\ude00"})
+    void unpairedSurrogateEscapesAreRefused(String escaped) {
+        String resource = "{\"name\":\"" + escaped + "\"}";
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":" + resource + "}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":\"" + base64(resource) + "\"}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeStreamEvent(
+                utf8("{\"type\":2,\"datatype\":1,\"payload\":{\"" + escaped + "\":1}}")));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEnvelope(utf8("{\"User\":\"" + escaped + "\"}")));
+    }
+
+    @Test
+    void treesParsedByTheRouteAreCheckedToo() throws Exception {
+        JsonNode parsed = codec.tolerantJson().mapper().readTree(
+                "{\"FromApp\":\"a\",\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":[\"\\ud800\"]}}");
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(parsed));
+        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEnvelope(parsed));
+    }
+
+    @Test
+    void pairedSurrogatesAndOtherNonAsciiTextPassUnchanged() {
+        String resource = "{\"name\":\"caf\u00e9 \ud83d\ude00\",\"escaped\":\"\\ud83d\\ude00\"}";
+        PropagationRequest request = codec.decodeNatsEvent(
+                utf8("{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":\"" + base64(resource) + "\"}}"));
+        assertEquals("caf\u00e9 \ud83d\ude00", codec.tolerantJson().parse(request.payload(), "p").get("name").asText());
+        assertEquals("\ud83d\ude00", codec.tolerantJson().parse(request.payload(), "p").get("escaped").asText());
+        StreamEvent event = codec.streamEventFor(request, "12D3KooWSelf");
+        assertEquals(event, codec.decodeStreamEvent(codec.encodeStreamEvent(event)));
+    }
+
+    private static byte[] withBytes(String before, byte[] middle, String after) {
+        byte[] head = utf8(before);
+        byte[] tail = utf8(after);
+        byte[] all = Arrays.copyOf(head, head.length + middle.length + tail.length);
+        System.arraycopy(middle, 0, all, head.length, middle.length);
+        System.arraycopy(tail, 0, all, head.length + middle.length, tail.length);
+        return all;
     }
 
     @Test

@@ -1,15 +1,23 @@
 package org.opencloud.discovery.propagation.directory;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,11 +115,73 @@ class PeerDirectorySyncTest {
         assertNull(directory.findByPeerId(peer));
     }
 
-    @Test
-    void unknownRelationIsRefused() {
-        String json = "{\"peer_id\":\"" + newPeerId() + "\",\"relation\":7}";
+    /** 4294967298 was read as PARTNER (2) once wrapped to 32 bits. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"7", "4294967298", "-1", "2.5", "\"4294967298\""})
+    void unknownRelationIsRefused(String relation) {
+        String json = "{\"peer_id\":\"" + newPeerId() + "\",\"relation\":" + relation + "}";
         PropagationException e = assertThrows(PropagationException.class,
                 () -> sync.applyCreate(natsBody("oc-peer", 9, json)));
         assertEquals(Reason.UNKNOWN_RELATION, e.getReason());
+        assertEquals(List.of(), directory.all());
+    }
+
+    /** Ids that are no libp2p peer id: stored, they were partners that every event reported undelivered. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"peer_id\":\"abc\",\"relation\":2}",
+            "{\"peer_id\":\"12D3KooW\",\"relation\":\"PARTNER\"}",
+            "{\"peer_id\":\"QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5\",\"relation\":2}",
+            "{\"peer_id\":\"bafzaajaiaejca\",\"relation\":2}",
+            "{\"stream_address\":\"/ip4/10.0.0.2/tcp/4001/p2p/abc\",\"relation\":2}"})
+    void peerIdsThatAreNoLibp2pIdsAreNotStored(String peer) {
+        PropagationException e = assertThrows(PropagationException.class,
+                () -> sync.applyCreate(natsBody("oc-peer", 9, peer)));
+        assertEquals(Reason.INVALID_PEER_ID, e.getReason());
+        assertEquals(List.of(), directory.all());
+    }
+
+    @Test
+    void aCidPeerIdIsStoredInTheBase58FormNoiseAuthenticates() {
+        String peer = newPeerId();
+        String cid = PeerId.fromString(peer).toCid();
+        assertTrue(sync.applyCreate(natsBody("oc-peer", 9, "{\"peer_id\":\"" + cid + "\",\"relation\":2}")));
+        assertEquals(Relation.PARTNER, directory.findByPeerId(peer).relation());
+        assertTrue(sync.applyRemove(natsBody("oc-peer", 9, "{\"peer_id\":\"" + cid + "\"}")));
+        assertNull(directory.findByPeerId(peer));
+    }
+
+    @Test
+    void aRecordStoredBeforeIdsWereCheckedCanStillBeRemoved() {
+        directory.upsert(new PeerRecord("abc", null, null, Relation.PARTNER, null, null));
+        assertTrue(sync.applyRemove(natsBody("oc-peer", 9, "{\"peer_id\":\"abc\"}")));
+        assertEquals(List.of(), directory.all());
+    }
+
+    @Test
+    void badSeedEntriesAreRefusedWithALogLineAndTheOthersSeeded(@TempDir Path dir) throws Exception {
+        String first = newPeerId();
+        String second = newPeerId();
+        Path file = dir.resolve("peers.json");
+        Files.writeString(file, "[{\"peer_id\":\"" + first + "\",\"relation\":\"PARTNER\"},"
+                + "{\"peer_id\":\"abc\",\"relation\":\"PARTNER\"},"
+                + "{\"name\":\"no id\"},"
+                + "{\"peer_id\":\"" + newPeerId() + "\",\"relation\":4294967298},"
+                + "{\"peer_id\":\"" + second + "\",\"relation\":\"PARTNER\"}]");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(PeerDirectorySync.class);
+        logger.addAppender(log);
+        try {
+            assertEquals(2, sync.seed(file));
+        } finally {
+            logger.detachAppender(log);
+        }
+        assertEquals(List.of(first, second), directory.partners().stream().map(PeerRecord::peerId).toList());
+        List<String> refusals = log.list.stream().filter(event -> event.getLevel() == Level.ERROR)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(3, refusals.size(), refusals.toString());
+        assertTrue(refusals.get(0).contains("entry 2 of 5 not seeded: INVALID_PEER_ID: peer id \"abc\""), refusals.get(0));
+        assertTrue(refusals.get(1).contains("entry 3 of 5 not seeded: MISSING_FIELD"), refusals.get(1));
+        assertTrue(refusals.get(2).contains("entry 4 of 5 not seeded: UNKNOWN_RELATION"), refusals.get(2));
     }
 }

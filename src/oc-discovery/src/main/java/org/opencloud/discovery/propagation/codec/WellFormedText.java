@@ -1,0 +1,83 @@
+package org.opencloud.discovery.propagation.codec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.opencloud.discovery.propagation.PropagationException;
+import org.opencloud.discovery.propagation.PropagationException.Reason;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+
+/**
+ * Text that has one exact UTF-8 form, or a MALFORMED_JSON rejection. Jackson reads some invalid
+ * UTF-8 (overlong forms, encoded surrogates, code points beyond U+10FFFF) as other characters and
+ * accepts escapes of unpaired surrogates (U+D800 to U+DFFF), which UTF-8 writers then turn into
+ * {@code ?}: what a node passes on must be what it was given.
+ */
+final class WellFormedText {
+
+    private static final int CHUNK_CHARS = 4096;
+
+    private WellFormedText() {
+    }
+
+    /** Refuses bytes that are not UTF-8; decodes in chunks so a large body costs no copy. */
+    static void requireUtf8(byte[] bytes, String what) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(CHUNK_CHARS);
+        CoderResult result = decoder.decode(in, out, true);
+        while (result.isOverflow()) {
+            out.clear();
+            result = decoder.decode(in, out, true);
+        }
+        if (result.isError()) {
+            throw new PropagationException(Reason.MALFORMED_JSON,
+                    what + " is not valid UTF-8 at byte " + in.position());
+        }
+    }
+
+    /** The text of UTF-8 bytes; invalid bytes are refused, not replaced. */
+    static String decodeUtf8(byte[] bytes, String what) {
+        requireUtf8(bytes, what);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Refuses a tree with an unpaired surrogate in a field name or a string; returns it otherwise. */
+    static JsonNode requirePairedSurrogates(JsonNode tree, String what) {
+        // a loop, not recursion: the tree's depth is the sender's choice
+        Deque<JsonNode> pending = new ArrayDeque<>();
+        pending.push(tree);
+        while (!pending.isEmpty()) {
+            JsonNode node = pending.pop();
+            if (node.isTextual()) {
+                requirePairedSurrogates(node.textValue(), what);
+            } else if (node.isObject()) {
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
+                    requirePairedSurrogates(field.getKey(), what);
+                    pending.push(field.getValue());
+                }
+            } else if (node.isArray()) {
+                node.forEach(pending::push);
+            }
+        }
+        return tree;
+    }
+
+    private static void requirePairedSurrogates(String text, String what) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new PropagationException(Reason.MALFORMED_JSON, String.format(
+                        "%s has an unpaired surrogate \\u%04x, which has no UTF-8 form", what, (int) c));
+            }
+        }
+    }
+}
