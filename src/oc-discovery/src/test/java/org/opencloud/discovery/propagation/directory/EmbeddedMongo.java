@@ -7,18 +7,18 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
  * A MongoDB wire-compatible server in this JVM (mongo-java-server, in memory, on a free 127.0.0.1 port):
  * the MongoDB that the tests of {@link MongoPeerStore} talk to through the real driver.
  */
-final class EmbeddedMongo implements AutoCloseable {
+public final class EmbeddedMongo implements AutoCloseable {
 
     private final MongoServer server = new MongoServer(new MemoryBackend());
     private final String connectionString;
 
-    EmbeddedMongo() {
+    public EmbeddedMongo() {
         server.bind("127.0.0.1", 0);
         this.connectionString = "mongodb://127.0.0.1:" + server.getLocalAddress().getPort();
     }
 
     /** {@code mongodb://127.0.0.1:<port>} */
-    String connectionString() {
+    public String connectionString() {
         return connectionString;
     }
 
