@@ -1,7 +1,5 @@
 package org.opencloud.discovery.node;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import org.apache.camel.CamelConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -15,9 +13,11 @@ import org.opencloud.discovery.camel.Libp2pComponent;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
-import org.opencloud.discovery.propagation.directory.EmbeddedMongo;
+import org.opencloud.discovery.propagation.directory.EmbeddedPeerStore;
+import org.opencloud.discovery.propagation.directory.MongoPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerDirectorySync;
+import org.opencloud.discovery.propagation.directory.PeerStore;
 import org.opencloud.discovery.propagation.security.Authorization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +30,8 @@ import java.util.function.Supplier;
 /**
  * Binds the beans the routes and the libp2p component refer to, from the {@code oc.*} properties:
  * the NATS connection every {@code nats:} endpoint shares ({@code oc.nats.servers}), the codec
- * ({@code oc.codec.file}), the peer directory (MongoDB at {@code oc.mongo.uri}, or the embedded
- * Mongo-wire store under {@code oc.data-dir} when none is set) seeded from {@code oc.peers.file}, the
+ * ({@code oc.codec.file}), the peer directory (MongoDB at {@code oc.mongo.uri}, or the in-process store
+ * under {@code oc.data-dir} when none is set) seeded from {@code oc.peers.file}, the
  * authorization that gates connections, the propagation bean, the node's metrics and readiness checks.
  */
 public final class NodeConfiguration implements CamelConfiguration {
@@ -51,20 +51,8 @@ public final class NodeConfiguration implements CamelConfiguration {
                 context.getName());
         context.addComponent("nats", new SharedConnectionNatsComponent(resources.nats::connection));
 
-        String uri = props.resolveProperty("oc.mongo.uri").orElse("");
-        if (uri.isBlank()) {
-            Path dataDir = Path.of(props.resolveProperty("oc.data-dir").orElse("data"));
-            resources.embedded = EmbeddedMongo.onFile(dataDir);
-            uri = resources.embedded.connectionString();
-            LOG.info("peer directory: embedded Mongo-wire store under {}", dataDir.toAbsolutePath());
-        } else {
-            LOG.info("peer directory: MongoDB at {}", redacted(uri));
-        }
-        resources.client = MongoClients.create(uri);
-
-        PeerDirectory directory = new PeerDirectory(resources.client,
-                props.resolveProperty("oc.mongo.database").orElse(PeerDirectory.DEFAULT_DATABASE),
-                props.resolveProperty("oc.mongo.collection").orElse(PeerDirectory.DEFAULT_COLLECTION),
+        resources.store = peerStore(props);
+        PeerDirectory directory = new PeerDirectory(resources.store,
                 Duration.ofMillis(Long.parseLong(props.resolveProperty("oc.mongo.cache-ttl-ms").orElse("1000"))));
         PeerDirectorySync sync = new PeerDirectorySync(directory, codec);
         props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
@@ -74,7 +62,6 @@ public final class NodeConfiguration implements CamelConfiguration {
 
         // camel-jackson in the routes parses with the codec's strict mapper (one JSON value per body)
         context.getRegistry().bind("codecObjectMapper", codec.tolerantJson().mapper());
-        context.getRegistry().bind("mongoClient", resources.client);
         context.getRegistry().bind("peerDirectory", directory);
         context.getRegistry().bind("peerDirectorySync", sync);
         context.getRegistry().bind("authorization", authorization);
@@ -88,7 +75,22 @@ public final class NodeConfiguration implements CamelConfiguration {
                 Integer.parseInt(props.resolveProperty("oc.considers.max-targets").orElse("256")), nats::maxPayload));
         context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
         context.getRegistry().bind("inboundRejections", new InboundRejections(context.createProducerTemplate()));
-        NodeReadinessChecks.of(resources.nats, resources.client).forEach(HealthCheckRegistry.get(context)::register);
+        NodeReadinessChecks.of(resources.nats, resources.store).forEach(HealthCheckRegistry.get(context)::register);
+    }
+
+    /** MongoDB at {@code oc.mongo.uri}, or the embedded store under {@code oc.data-dir} when none is set. */
+    private static PeerStore peerStore(PropertiesComponent props) {
+        String uri = props.resolveProperty("oc.mongo.uri").orElse("");
+        if (uri.isBlank()) {
+            Path dataDir = Path.of(props.resolveProperty("oc.data-dir").orElse("data"));
+            EmbeddedPeerStore store = EmbeddedPeerStore.open(dataDir);
+            LOG.info("peer directory: embedded, {} (no listener)", store.describe());
+            return store;
+        }
+        LOG.info("peer directory: MongoDB at {}", redacted(uri));
+        return new MongoPeerStore(uri,
+                props.resolveProperty("oc.mongo.database").orElse(MongoPeerStore.DEFAULT_DATABASE),
+                props.resolveProperty("oc.mongo.collection").orElse(MongoPeerStore.DEFAULT_COLLECTION));
     }
 
     /** The registry Camel's Prometheus support exports (it takes the one bound under this name, or binds one). */
@@ -110,19 +112,15 @@ public final class NodeConfiguration implements CamelConfiguration {
     /** What the node opened for NATS and the directory, closed when Camel stops. */
     private static final class Resources extends ServiceSupport {
         private NodeNatsConnection nats;
-        private EmbeddedMongo embedded;
-        private MongoClient client;
+        private PeerStore store;
 
         @Override
         protected void doStop() throws Exception {
             if (nats != null) {
                 nats.close();
             }
-            if (client != null) {
-                client.close();
-            }
-            if (embedded != null) {
-                embedded.close();
+            if (store != null) {
+                store.close();
             }
         }
     }

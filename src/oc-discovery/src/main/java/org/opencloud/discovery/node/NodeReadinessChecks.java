@@ -1,10 +1,9 @@
 package org.opencloud.discovery.node;
 
-import com.mongodb.ReadPreference;
-import com.mongodb.client.MongoClient;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.opencloud.discovery.propagation.directory.PeerStore;
 
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * What a node needs besides its libp2p host (the component's own {@code libp2p-host} check) to be ready:
- * its NATS connection and its peer directory. Neither is a liveness check: a node waiting for NATS or Mongo
+ * its NATS connection and its peer directory. Neither is a liveness check: a node waiting for NATS or MongoDB
  * is alive and reconnects by itself, restarting it would not help.
  */
 final class NodeReadinessChecks {
@@ -21,7 +20,7 @@ final class NodeReadinessChecks {
     private NodeReadinessChecks() {
     }
 
-    static List<HealthCheck> of(NodeNatsConnection nats, MongoClient directory) {
+    static List<HealthCheck> of(NodeNatsConnection nats, PeerStore directory) {
         return List.of(new Readiness("nats", builder -> {
             builder.detail("servers", nats.servers()).detail("status", nats.connection().getStatus().name());
             if (nats.isConnected()) {
@@ -30,13 +29,11 @@ final class NodeReadinessChecks {
                 builder.message("not connected to NATS at " + nats.servers()).down();
             }
         }), new Readiness("peer-directory", builder -> {
-            // the driver's view of the servers, without a round trip that could hang the probe
-            boolean reachable = directory.getClusterDescription().hasReadableServer(ReadPreference.primaryPreferred());
-            builder.detail("servers", directory.getClusterDescription().getShortDescription());
-            if (reachable) {
+            builder.detail("store", directory.describe());
+            if (directory.isAvailable()) {
                 builder.up();
             } else {
-                builder.message("peer directory (MongoDB) not reachable").down();
+                builder.message("peer directory not available").down();
             }
         }));
     }

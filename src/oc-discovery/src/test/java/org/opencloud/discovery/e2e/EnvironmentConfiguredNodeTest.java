@@ -14,7 +14,6 @@ import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.host.HostConfig;
 import org.opencloud.discovery.p2p.pnet.SwarmKey;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +46,7 @@ class EnvironmentConfiguredNodeTest {
         Files.writeString(dir.resolve("peers.json"), "[]");
         int p2pPort = NodeFixture.freePort();
         try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
-             NodeProcess node = new NodeProcess("env-node", environment(nats.getURI(), p2pPort),
+             NodeProcess node = new NodeProcess("env-node", NodeProcess.environment(dir, nats.getURI(), p2pPort),
                      dir.resolve("node.log"), List.of("run"))) {
             JsonNode ready = node.awaitReady();
             JsonNode libp2p = NodeProcess.check(ready, "libp2p-host").path("data");
@@ -65,33 +64,17 @@ class EnvironmentConfiguredNodeTest {
 
     @Test
     void systemPropertiesBeatEnvironmentVariables() throws Exception {
-        KeyFiles.writePrivate(dir.resolve("node.key"), PrivateKey.generate().toProtobuf());
-        SwarmKey.generate().write(dir.resolve("swarm.key"));
-        Files.writeString(dir.resolve("peers.json"), "[]");
         int p2pPort = NodeFixture.freePort();
         try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
              NodeProcess node = new NodeProcess("sys-node", ProjectPaths.root(), List.of(
                      "-Doc.nats.servers=" + nats.getURI(),
                      "-Dcamel.component.libp2p.listenAddresses=/ip4/127.0.0.1/tcp/" + p2pPort),
-                     environment("nats://127.0.0.1:1", NodeFixture.freePort()), dir.resolve("node.log"), List.of("run"))) {
+                     NodeProcess.environmentWithNewFiles(dir, "nats://127.0.0.1:1", NodeFixture.freePort()),
+                     dir.resolve("node.log"), List.of("run"))) {
             JsonNode ready = node.awaitReady(); // NATS UP: the -D server, not the environment's closed port
             assertEquals("[/ip4/127.0.0.1/tcp/" + p2pPort + "]",
                     NodeProcess.check(ready, "libp2p-host").path("data").path("listenAddresses").asText(), ready::toString);
         }
-    }
-
-    /** Everything a node needs, by environment variables, with its files in {@link #dir}. */
-    private Map<String, String> environment(String natsServers, int p2pPort) throws IOException {
-        return Map.of(
-                "OC_NATS_SERVERS", natsServers,
-                "OC_DATA_DIR", dir.resolve("data").toString(),
-                "OC_PEERS_FILE", dir.resolve("peers.json").toString(),
-                "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + p2pPort,
-                "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", dir.resolve("node.key").toString(),
-                "CAMEL_COMPONENT_LIBP2P_SWARMKEYFILE", dir.resolve("swarm.key").toString(),
-                "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
-                "CAMEL_MANAGEMENT_ENABLED", "true",
-                "CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
     }
 
     /**

@@ -29,7 +29,7 @@ import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 /**
  * Spec 2: the directory follows the apps live. A partner removed with REMOVE_RESOURCE or added with
  * CREATE_RESOURCE (DataType PEER) is followed from the next propagation on, without a restart; an added
- * one is still there after a restart on the same data directory (embedded H2 store).
+ * one is still there after a restart on the same data directory (the embedded store).
  */
 class LivePeerDirectoryTest {
     @TempDir

@@ -3,6 +3,9 @@ package org.opencloud.discovery.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.opencloud.discovery.interop.JavaCommand;
 import org.opencloud.discovery.interop.ProjectPaths;
+import org.opencloud.discovery.p2p.core.KeyFiles;
+import org.opencloud.discovery.p2p.core.PrivateKey;
+import org.opencloud.discovery.p2p.pnet.SwarmKey;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,6 +64,50 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Everything a node needs, by environment variables, with its files in {@code dir}: {@code node.key},
+     * {@code swarm.key} and {@code peers.json}, which the caller writes, and its data directory {@code data}.
+     */
+    static Map<String, String> environment(Path dir, String natsServers, int p2pPort) throws IOException {
+        return Map.of(
+                "OC_NATS_SERVERS", natsServers,
+                "OC_DATA_DIR", dir.resolve("data").toString(),
+                "OC_PEERS_FILE", dir.resolve("peers.json").toString(),
+                "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + p2pPort,
+                "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", dir.resolve("node.key").toString(),
+                "CAMEL_COMPONENT_LIBP2P_SWARMKEYFILE", dir.resolve("swarm.key").toString(),
+                "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
+                "CAMEL_MANAGEMENT_ENABLED", "true",
+                "CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
+    }
+
+    /** {@link #environment} with a new identity key, a new swarm key and an empty peers file written in {@code dir}. */
+    static Map<String, String> environmentWithNewFiles(Path dir, String natsServers, int p2pPort) throws IOException {
+        KeyFiles.writePrivate(dir.resolve("node.key"), PrivateKey.generate().toProtobuf());
+        SwarmKey.generate().write(dir.resolve("swarm.key"));
+        Files.writeString(dir.resolve("peers.json"), "[]");
+        return environment(dir, natsServers, p2pPort);
+    }
+
+    /** The check named {@code name} of a readiness report. */
+    static JsonNode check(JsonNode report, String name) {
+        for (JsonNode check : report.path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + report);
+    }
+
+    /** The node's process id, to look at what it holds in /proc. */
+    long pid() {
+        return process.pid();
+    }
+
+    int managementPort() {
+        return managementPort;
+    }
+
     /** Waits until the node's readiness is UP and returns its full report (checks with their details). */
     JsonNode awaitReady() {
         long deadline = System.nanoTime() + START.toNanos();
@@ -77,15 +124,6 @@ final class NodeProcess implements AutoCloseable {
         throw new AssertionError(name + " not ready within " + START + ":\n" + logTail());
     }
 
-    /** One check of a readiness report ({@code libp2p-host}, {@code nats}, ...), with its status and data. */
-    static JsonNode check(JsonNode report, String name) {
-        for (JsonNode check : report.path("checks")) {
-            if (name.equals(check.path("name").asText())) {
-                return check;
-            }
-        }
-        throw new AssertionError("no check " + name + " in " + report);
-    }
 
     /** GET on the node's management server; null while nothing answers. */
     HttpResponse<String> get(String path) {

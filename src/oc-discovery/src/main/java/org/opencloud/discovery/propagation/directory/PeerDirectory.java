@@ -1,14 +1,6 @@
 package org.opencloud.discovery.propagation.directory;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
-import org.bson.Document;
-import org.bson.conversions.Bson;
-
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,39 +8,30 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Peer records in one MongoDB collection, one document per peer keyed by its peer id:
- * {@code {_id, addresses, public_key, relation (name), name, did, origin}}. {@code origin}
- * tells a record written by seeding ({@code seed}) from one changed at run time ({@code live}).
- * Thread-safe: the driver's collection is.
+ * The peer records the routes read, over a {@link PeerStore}, one record per peer keyed by its peer id.
+ * Each record remembers whether it was written by seeding or changed at run time ({@link StoredPeer#live()}).
+ * Thread-safe: the stores are.
  *
- * <p>Reads can be served from an in-memory copy of the collection ({@code cacheTtl} above zero):
- * the routes read partners and peers at every message, and a database round trip each time caps
- * propagation at a few hundred events per second. Writes through this directory drop the copy at
- * once; writes by others to the same collection are seen within {@code cacheTtl}.
+ * <p>Reads can be served from an in-memory copy of the store ({@code cacheTtl} above zero): the routes read
+ * partners and peers at every message, and a database round trip each time caps propagation at a few hundred
+ * events per second. Writes through this directory drop the copy at once; writes by others to the same
+ * store (another node sharing a MongoDB collection) are seen within {@code cacheTtl}.
  */
 public final class PeerDirectory {
 
-    public static final String DEFAULT_DATABASE = "oc-discovery";
-    public static final String DEFAULT_COLLECTION = "peers";
-
-    private static final String ORIGIN = "origin";
-    private static final String SEEDED = "seed";
-    private static final String LIVE = "live";
-    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
-
-    private final MongoCollection<Document> peers;
+    private final PeerStore store;
     private final long cacheTtlNanos;
     private final AtomicLong writes = new AtomicLong();
     private volatile Snapshot snapshot;
 
-    /** Uses a client owned by the caller, who closes it; every read goes to the database. */
-    public PeerDirectory(MongoClient client, String database, String collection) {
-        this(client, database, collection, Duration.ZERO);
+    /** Uses a store owned by the caller, who closes it; every read goes to the store. */
+    public PeerDirectory(PeerStore store) {
+        this(store, Duration.ZERO);
     }
 
-    /** Uses a client owned by the caller, who closes it; reads are served from a copy at most {@code cacheTtl} old. */
-    public PeerDirectory(MongoClient client, String database, String collection, Duration cacheTtl) {
-        this.peers = client.getDatabase(database).getCollection(collection);
+    /** Uses a store owned by the caller, who closes it; reads are served from a copy at most {@code cacheTtl} old. */
+    public PeerDirectory(PeerStore store, Duration cacheTtl) {
+        this.store = store;
         this.cacheTtlNanos = cacheTtl.toNanos();
     }
 
@@ -57,15 +40,12 @@ public final class PeerDirectory {
         if (cacheTtlNanos > 0) {
             return current().byId().get(peerId);
         }
-        Document document = peers.find(byId(peerId)).first();
-        return document == null ? null : toRecord(document);
+        StoredPeer stored = store.find(peerId);
+        return stored == null ? null : stored.record();
     }
 
     public List<PeerRecord> findByRelation(Relation relation) {
-        if (cacheTtlNanos > 0) {
-            return current().byId().values().stream().filter(r -> r.relation() == relation).toList();
-        }
-        return list(Filters.eq("relation", relation.name()));
+        return current().byId().values().stream().filter(r -> r.relation() == relation).toList();
     }
 
     /** The peers create/update/delete are sent to. */
@@ -80,15 +60,12 @@ public final class PeerDirectory {
     }
 
     public List<PeerRecord> all() {
-        if (cacheTtlNanos > 0) {
-            return List.copyOf(current().byId().values());
-        }
-        return list(Filters.empty());
+        return List.copyOf(current().byId().values());
     }
 
     /** Inserts or replaces a record as a run-time change. */
     public void upsert(PeerRecord record) {
-        peers.replaceOne(byId(record.peerId()), toDocument(record, LIVE), UPSERT);
+        store.put(new StoredPeer(record, true));
         invalidate();
     }
 
@@ -99,21 +76,17 @@ public final class PeerDirectory {
      * @return the record as stored
      */
     public PeerRecord seed(PeerRecord record) {
-        Document existing = peers.find(byId(record.peerId())).first();
-        if (existing != null && LIVE.equals(existing.getString(ORIGIN))) {
-            PeerRecord kept = record.withRelation(toRecord(existing).relation());
-            peers.replaceOne(byId(record.peerId()), toDocument(kept, LIVE), UPSERT);
-            invalidate();
-            return kept;
-        }
-        peers.replaceOne(byId(record.peerId()), toDocument(record, SEEDED), UPSERT);
+        StoredPeer existing = store.find(record.peerId());
+        boolean live = existing != null && existing.live();
+        PeerRecord stored = live ? record.withRelation(existing.record().relation()) : record;
+        store.put(new StoredPeer(stored, live));
         invalidate();
-        return record;
+        return stored;
     }
 
     /** @return true when a record was removed */
     public boolean remove(String peerId) {
-        boolean removed = peers.deleteOne(byId(peerId)).getDeletedCount() > 0;
+        boolean removed = store.remove(peerId);
         invalidate();
         return removed;
     }
@@ -123,7 +96,10 @@ public final class PeerDirectory {
         snapshot = null;
     }
 
-    /** The cached copy, reloaded when dropped or older than the TTL; kept only if no write raced the load. */
+    /**
+     * The cached copy, reloaded when dropped or older than the TTL (so at every read when it is zero);
+     * kept only if no write raced the load.
+     */
     private Snapshot current() {
         Snapshot cached = snapshot;
         long now = System.nanoTime();
@@ -132,8 +108,8 @@ public final class PeerDirectory {
         }
         long writesBefore = writes.get();
         Map<String, PeerRecord> byId = new LinkedHashMap<>();
-        for (PeerRecord record : list(Filters.empty())) {
-            byId.put(record.peerId(), record);
+        for (StoredPeer stored : store.all()) {
+            byId.put(stored.record().peerId(), stored.record());
         }
         Snapshot loaded = new Snapshot(Collections.unmodifiableMap(byId), now);
         if (writes.get() == writesBefore) {
@@ -143,32 +119,5 @@ public final class PeerDirectory {
     }
 
     private record Snapshot(Map<String, PeerRecord> byId, long loadedAtNanos) {
-    }
-
-    private List<PeerRecord> list(Bson filter) {
-        List<PeerRecord> records = new ArrayList<>();
-        peers.find(filter).forEach(document -> records.add(toRecord(document)));
-        return records;
-    }
-
-    private static Bson byId(String peerId) {
-        return Filters.eq("_id", peerId);
-    }
-
-    private static Document toDocument(PeerRecord record, String origin) {
-        return new Document("_id", record.peerId())
-                .append("addresses", record.addresses())
-                .append("public_key", record.publicKey())
-                .append("relation", record.relation().name())
-                .append("name", record.name())
-                .append("did", record.did())
-                .append(ORIGIN, origin);
-    }
-
-    private static PeerRecord toRecord(Document document) {
-        String relation = document.getString("relation");
-        return new PeerRecord(document.getString("_id"), document.getList("addresses", String.class),
-                document.getString("public_key"), relation == null ? null : Relation.valueOf(relation),
-                document.getString("name"), document.getString("did"));
     }
 }

@@ -4,8 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,23 +33,20 @@ import static org.opencloud.discovery.propagation.directory.PeerDirectoryTest.ne
 class PeerDirectorySyncTest {
 
     private final PropagationCodec codec = new PropagationCodec(CodecTable.defaults(), "oc-discovery");
-    private EmbeddedMongo mongo;
-    private MongoClient client;
+    private EmbeddedPeerStore store;
     private PeerDirectory directory;
     private PeerDirectorySync sync;
 
     @BeforeEach
-    void start() {
-        mongo = EmbeddedMongo.inMemory();
-        client = MongoClients.create(mongo.connectionString());
-        directory = new PeerDirectory(client, "oc", "peers");
+    void start(@TempDir Path data) {
+        store = EmbeddedPeerStore.open(data);
+        directory = new PeerDirectory(store);
         sync = new PeerDirectorySync(directory, codec);
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        mongo.close();
+        store.close();
     }
 
     private static byte[] natsBody(String fromApp, int dataType, String payloadJson) {

@@ -1,11 +1,9 @@
 package org.opencloud.discovery.propagation.directory;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 
 import java.nio.file.Path;
@@ -16,31 +14,41 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The directory behaves the same over both stores: MongoDB (mongo-java-server here) and the embedded file. */
 class PeerDirectoryTest {
 
     static String newPeerId() {
         return PrivateKey.generate().peerId().toString();
     }
 
+    @TempDir
+    Path data;
     private EmbeddedMongo mongo;
-    private MongoClient client;
-    private PeerDirectory directory;
+    private PeerStore store;
 
-    @BeforeEach
-    void start() {
-        mongo = EmbeddedMongo.inMemory();
-        client = MongoClients.create(mongo.connectionString());
-        directory = new PeerDirectory(client, PeerDirectory.DEFAULT_DATABASE, PeerDirectory.DEFAULT_COLLECTION);
+    private PeerDirectory directory(String kind) {
+        if (kind.equals("mongo")) {
+            mongo = new EmbeddedMongo();
+            store = new MongoPeerStore(mongo.connectionString(), MongoPeerStore.DEFAULT_DATABASE,
+                    MongoPeerStore.DEFAULT_COLLECTION);
+        } else {
+            store = EmbeddedPeerStore.open(data);
+        }
+        return new PeerDirectory(store);
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        mongo.close();
+        store.close();
+        if (mongo != null) {
+            mongo.close();
+        }
     }
 
-    @Test
-    void crudAndQueries() {
+    @ParameterizedTest
+    @ValueSource(strings = {"mongo", "embedded"})
+    void crudAndQueries(String kind) {
+        PeerDirectory directory = directory(kind);
         String self = newPeerId();
         String partner = newPeerId();
         String known = newPeerId();
@@ -66,8 +74,10 @@ class PeerDirectoryTest {
         assertNull(directory.findByPeerId(partner));
     }
 
-    @Test
-    void seedingKeepsRelationsChangedAtRunTime() {
+    @ParameterizedTest
+    @ValueSource(strings = {"mongo", "embedded"})
+    void seedingKeepsRelationsChangedAtRunTime(String kind) {
+        PeerDirectory directory = directory(kind);
         String peer = newPeerId();
         PeerRecord seeded = new PeerRecord(peer, List.of("/ip4/10.0.0.3/tcp/4001"), null, Relation.PARTNER, "c", null);
         assertEquals(seeded, directory.seed(seeded));
@@ -85,20 +95,5 @@ class PeerDirectoryTest {
         directory.seed(new PeerRecord(other, null, null, Relation.PARTNER, null, null));
         directory.seed(new PeerRecord(other, null, null, Relation.NONE, null, null));
         assertEquals(Relation.NONE, directory.findByPeerId(other).relation());
-    }
-
-    @Test
-    void h2FileStoreSurvivesARestart(@TempDir Path data) {
-        String peer = newPeerId();
-        PeerRecord record = new PeerRecord(peer, List.of("/ip4/10.0.0.2/tcp/4001"), null, Relation.PARTNER, "b", null);
-        try (EmbeddedMongo first = EmbeddedMongo.onFile(data);
-             MongoClient firstClient = MongoClients.create(first.connectionString())) {
-            new PeerDirectory(firstClient, "oc", "peers").upsert(record);
-        }
-        assertTrue(data.resolve(EmbeddedMongo.STORE_FILE).toFile().isFile());
-        try (EmbeddedMongo second = EmbeddedMongo.onFile(data);
-             MongoClient secondClient = MongoClients.create(second.connectionString())) {
-            assertEquals(record, new PeerDirectory(secondClient, "oc", "peers").findByPeerId(peer));
-        }
     }
 }

@@ -1,19 +1,19 @@
 package org.opencloud.discovery.propagation.security;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.codec.Action;
-import org.opencloud.discovery.propagation.directory.EmbeddedMongo;
+import org.opencloud.discovery.propagation.directory.EmbeddedPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerRecord;
 import org.opencloud.discovery.propagation.directory.Relation;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -28,16 +28,14 @@ class AuthorizationTest {
     private final String blacklisted = PrivateKey.generate().peerId().toString();
     private final String stranger = PrivateKey.generate().peerId().toString();
 
-    private EmbeddedMongo mongo;
-    private MongoClient client;
+    private EmbeddedPeerStore store;
     private PeerDirectory directory;
     private Authorization authorization;
 
     @BeforeEach
-    void start() {
-        mongo = EmbeddedMongo.inMemory();
-        client = MongoClients.create(mongo.connectionString());
-        directory = new PeerDirectory(client, "oc", "peers");
+    void start(@TempDir Path data) {
+        store = EmbeddedPeerStore.open(data);
+        directory = new PeerDirectory(store);
         directory.upsert(new PeerRecord(partner, null, null, Relation.PARTNER, null, null));
         directory.upsert(new PeerRecord(known, null, null, Relation.NONE, null, null));
         directory.upsert(new PeerRecord(blacklisted, null, null, Relation.BLACKLIST, null, null));
@@ -46,8 +44,7 @@ class AuthorizationTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        mongo.close();
+        store.close();
     }
 
     private void refused(Reason reason, String peer, Action action) {
