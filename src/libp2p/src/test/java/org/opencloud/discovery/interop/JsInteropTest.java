@@ -240,6 +240,7 @@ class JsInteropTest {
         assertTrue(jsInfo.protocols().containsAll(List.of(CREATE, ECHO, IdentifyService.PROTOCOL, PingService.PROTOCOL)),
                 jsInfo.protocols().toString());
         assertTrue(jsInfo.agentVersion().contains("libp2p"), jsInfo.agentVersion());
+        assertEquals(jsInfo.listenAddresses(), jsInfo.certifiedAddresses(), "js's signed peer record, checked");
 
         // js dials: our host identifies the inbound peer on its own
         js.close();
@@ -263,6 +264,10 @@ class JsInteropTest {
         assertTrue(protocols.containsAll(List.of(IdentifyService.PROTOCOL, PingService.PROTOCOL, CREATE, ECHO)),
                 "js knows our protocols as " + protocols);
         assertTrue(info.path("agentVersion").asText().startsWith("oc-discovery-camel/"), info::toString);
+        List<String> certified = new ArrayList<>();
+        info.path("certifiedAddrs").forEach(a -> certified.add(a.asText()));
+        assertEquals(java.advertisedAddresses().stream().map(Multiaddr::toString).toList(), certified,
+                "js checked our signed peer record and kept its addresses");
     }
 
     /** Which side lacks the right pre-shared key. */

@@ -5,6 +5,7 @@ import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.core.PublicKey;
+import org.opencloud.discovery.p2p.record.RoutingRecord;
 import org.opencloud.discovery.p2p.transport.tcp.TcpTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +146,11 @@ public final class Host implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** This host's signed peer record (RFC 0003) naming {@code addresses}, as identify and the DHT send it. */
+    public byte[] signedPeerRecord(List<Multiaddr> addresses) {
+        return RoutingRecord.of(config.identity(), addresses).seal(config.identity()).toBytes();
     }
 
     public boolean isListening() {

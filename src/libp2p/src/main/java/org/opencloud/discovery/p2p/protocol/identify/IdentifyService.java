@@ -12,6 +12,8 @@ import org.opencloud.discovery.p2p.host.Connection;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.host.Stream;
 import org.opencloud.discovery.p2p.protocol.identify.pb.IdentifyProto;
+import org.opencloud.discovery.p2p.record.InvalidRecordException;
+import org.opencloud.discovery.p2p.record.RoutingRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Answers identify with one message under 8 KiB, and asks every newly connected peer, reading up to
- * ten messages to EOF and merging them (go splits large answers; older js read only one message).
+ * Answers identify with one message under 8 KiB, with this host's signed peer record, and asks every newly
+ * connected peer, reading up to ten messages to EOF and merging them (go splits large answers; older js read
+ * only one message); a peer's signed record is checked and its addresses kept as certified.
  */
 public final class IdentifyService {
     public static final String PROTOCOL = "/ipfs/id/1.0.0";
@@ -62,9 +65,12 @@ public final class IdentifyService {
                 .setPublicKey(ByteString.copyFrom(host.publicKey().toProtobuf()))
                 .setObservedAddr(ByteString.copyFrom(stream.remoteAddress().toBytes()))
                 .addAllProtocols(host.protocols());
-        for (Multiaddr a : host.advertisedAddresses()) {
+        List<Multiaddr> advertised = host.advertisedAddresses();
+        for (Multiaddr a : advertised) {
             msg.addListenAddrs(ByteString.copyFrom(a.toBytes()));
         }
+        // the same addresses, signed: what a peer may trust and pass on (RFC 0003)
+        msg.setSignedPeerRecord(ByteString.copyFrom(host.signedPeerRecord(advertised)));
         byte[] body = msg.build().toByteArray();
         ByteBuf out = Unpooled.buffer(Varint.size(body.length) + body.length);
         Varint.write(out, body.length);
@@ -123,6 +129,23 @@ public final class IdentifyService {
             }
         }
         return new PeerInfo(id.getAgentVersion(), id.getProtocolVersion(), List.copyOf(id.getProtocolsList()),
-                List.copyOf(addrs), observed);
+                List.copyOf(addrs), observed, certifiedAddresses(id, peer));
+    }
+
+    /** The addresses of the peer's signed record, when it sent a valid one of its own; otherwise none. */
+    private static List<Multiaddr> certifiedAddresses(IdentifyProto.Identify id, PeerId peer) {
+        if (!id.hasSignedPeerRecord()) {
+            return List.of();
+        }
+        try {
+            RoutingRecord record = RoutingRecord.open(id.getSignedPeerRecord().toByteArray());
+            if (record.peerId().equals(peer)) {
+                return record.addresses();
+            }
+            LOG.debug("{} sent the signed record of {}", peer, record.peerId());
+        } catch (InvalidRecordException e) {
+            LOG.debug("{} sent an invalid signed peer record: {}", peer, e.getMessage());
+        }
+        return List.of();
     }
 }
