@@ -17,6 +17,7 @@ import org.opencloud.discovery.propagation.directory.EmbeddedPeerStore;
 import org.opencloud.discovery.propagation.directory.MongoPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerDirectorySync;
+import org.opencloud.discovery.propagation.directory.PeerJsonMapper;
 import org.opencloud.discovery.propagation.directory.PeerStore;
 import org.opencloud.discovery.propagation.security.Authorization;
 import org.slf4j.Logger;
@@ -74,6 +75,7 @@ public final class NodeConfiguration implements CamelConfiguration {
                 () -> host.get().peerId().toString(), metrics,
                 Integer.parseInt(props.resolveProperty("oc.considers.max-targets").orElse("256")), nats::maxPayload));
         context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
+        context.getRegistry().bind("peerSearch", new PeerSearch(directory, new PeerJsonMapper(codec.tolerantJson()), codec));
         context.getRegistry().bind("inboundRejections", new InboundRejections(context.createProducerTemplate()));
         NodeReadinessChecks.of(resources.nats, resources.store).forEach(HealthCheckRegistry.get(context)::register);
     }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -152,6 +153,14 @@ public final class TolerantJson {
         if (value != null) {
             object.put(writeName(field), value);
         }
+    }
+
+    public void putBoolean(ObjectNode object, String field, boolean value) {
+        object.put(writeName(field), value);
+    }
+
+    public void putTextList(ObjectNode object, String field, List<String> values) {
+        values.forEach(object.putArray(writeName(field))::add);
     }
 
     public void putEnum(ObjectNode object, String field, CodecTable.EnumKind kind, String name) {

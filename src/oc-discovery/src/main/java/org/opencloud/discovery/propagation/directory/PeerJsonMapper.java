@@ -1,6 +1,7 @@
 package org.opencloud.discovery.propagation.directory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.propagation.PropagationException;
@@ -49,6 +50,18 @@ public final class PeerJsonMapper {
         return new PeerRecord(peerId, addresses, json.text(peer, "peer.publicKey"),
                 relation == null ? Relation.NONE : Relation.valueOf(relation),
                 json.text(peer, "peer.name"), json.text(peer, "peer.did"));
+    }
+
+    /** The peer object of {@code record}, in the codec table's written names and forms. */
+    public ObjectNode toJson(PeerRecord record) {
+        ObjectNode peer = json.mapper().createObjectNode();
+        json.putText(peer, "peer.id", record.peerId());
+        json.putText(peer, "peer.name", record.name());
+        json.putText(peer, "peer.did", record.did());
+        json.putTextList(peer, "peer.addresses", record.addresses());
+        json.putText(peer, "peer.publicKey", record.publicKey());
+        json.putEnum(peer, "peer.relation", EnumKind.RELATION, record.relation().name());
+        return peer;
     }
 
     /**
