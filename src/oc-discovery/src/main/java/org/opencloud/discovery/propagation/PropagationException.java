@@ -25,6 +25,8 @@ public class PropagationException extends RuntimeException {
         INVALID_PEER_ID,
         /** The message is larger than the configured limit. */
         OVERSIZED,
+        /** A signed node record that is malformed, badly signed, another peer's, or expired. */
+        INVALID_RECORD,
         /** A PB_CONSIDERS names more peers than the configured limit. */
         TOO_MANY_TARGETS,
         /** Create/update/delete from a peer that is not a PARTNER. */

@@ -6,6 +6,7 @@ import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.core.PublicKey;
 import org.opencloud.discovery.p2p.record.RoutingRecord;
+import org.opencloud.discovery.p2p.record.SignedEnvelope;
 import org.opencloud.discovery.p2p.transport.tcp.TcpTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +152,11 @@ public final class Host implements AutoCloseable {
     /** This host's signed peer record (RFC 0003) naming {@code addresses}, as identify and the DHT send it. */
     public byte[] signedPeerRecord(List<Multiaddr> addresses) {
         return RoutingRecord.of(config.identity(), addresses).seal(config.identity()).toBytes();
+    }
+
+    /** {@code payload} signed with this host's identity for {@code domain} (RFC 0002); the key never leaves the host. */
+    public SignedEnvelope seal(String domain, byte[] payloadType, byte[] payload) {
+        return SignedEnvelope.seal(config.identity(), domain, payloadType, payload);
     }
 
     public boolean isListening() {
