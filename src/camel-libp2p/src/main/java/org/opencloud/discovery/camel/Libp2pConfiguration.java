@@ -25,6 +25,9 @@ public class Libp2pConfiguration {
     @UriParam(label = "common")
     private int maxMessageSize;
 
+    @UriParam(label = "common", defaultValue = "false")
+    private boolean keepOpen;
+
     public String getProtocol() {
         return protocol;
     }
@@ -68,5 +71,18 @@ public class Libp2pConfiguration {
     /** Largest message read in bytes (an inbound message, or a reply to the producer); defaults to the component's. */
     public void setMaxMessageSize(int maxMessageSize) {
         this.maxMessageSize = maxMessageSize;
+    }
+
+    public boolean isKeepOpen() {
+        return keepOpen;
+    }
+
+    /**
+     * Keep one long-lived stream per peer: the producer writes each message on it followed by a newline and
+     * keeps it open (header CamelLibp2pCloseStream closes it); the consumer reads such a stream, one exchange
+     * per newline-separated value.
+     */
+    public void setKeepOpen(boolean keepOpen) {
+        this.keepOpen = keepOpen;
     }
 }

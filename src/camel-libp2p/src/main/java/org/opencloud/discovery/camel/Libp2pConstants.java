@@ -20,4 +20,9 @@ public interface Libp2pConstants {
     @Metadata(label = "consumer", description = "The multiaddr of the connection the message arrived on.",
             javaType = "String")
     String REMOTE_ADDRESS = "CamelLibp2pRemoteAddress";
+
+    @Metadata(label = "producer", description = "With keepOpen: true closes the kept stream to the target peer"
+            + " instead of sending the body; the next message opens a new one. Closing a stream that is not open"
+            + " does nothing but log it.", javaType = "Boolean")
+    String CLOSE_STREAM = "CamelLibp2pCloseStream";
 }

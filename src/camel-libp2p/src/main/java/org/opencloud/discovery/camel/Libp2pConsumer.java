@@ -10,13 +10,16 @@ import org.opencloud.discovery.p2p.host.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves the endpoint's protocol: each inbound stream carries one message, read to its end and routed
  * as one exchange on the component's worker pool. Success closes the stream (the sender sees it
- * delivered); failure resets it (the sender's exchange fails). Nothing is written back.
+ * delivered); failure resets it (the sender's exchange fails). Nothing is written back. With
+ * {@code keepOpen}, a stream carries newline-separated values, each routed as one exchange, in order.
  */
 public class Libp2pConsumer extends DefaultConsumer {
     private static final Logger LOG = LoggerFactory.getLogger(Libp2pConsumer.class);
@@ -61,6 +64,10 @@ public class Libp2pConsumer extends DefaultConsumer {
     /** On the connection's event loop: read, then leave it for a worker. */
     private void receive(Stream stream) {
         int limit = getEndpoint().getConfiguration().getMaxMessageSize();
+        if (getEndpoint().getConfiguration().isKeepOpen()) {
+            receiveValues(stream, limit);
+            return;
+        }
         stream.readToEnd(limit).whenComplete((body, error) -> {
             if (error != null) {
                 dropped(stream, error);
@@ -74,6 +81,41 @@ public class Libp2pConsumer extends DefaultConsumer {
                         + " from " + stream.remotePeer(), e);
             }
         });
+    }
+
+    /**
+     * A long-lived stream: one exchange per newline-separated value, in the order they came, each after the
+     * previous one is done. A failed exchange resets the stream (the sender opens a new one); the sender's
+     * close is answered with ours.
+     */
+    private void receiveValues(Stream stream, int limit) {
+        AtomicReference<CompletableFuture<Void>> last = new AtomicReference<>(CompletableFuture.completedFuture(null));
+        stream.readDelimited(limit, value -> last.updateAndGet(previous -> previous.thenCompose(done -> routeValue(stream, value))))
+                .whenComplete((ended, error) -> {
+                    if (error != null) {
+                        dropped(stream, error);
+                    } else {
+                        last.get().whenComplete((done, failed) -> stream.closeWrite());
+                    }
+                });
+    }
+
+    private CompletableFuture<Void> routeValue(Stream stream, byte[] value) {
+        CompletableFuture<Void> routed = new CompletableFuture<>();
+        Exchange exchange = exchangeFor(stream, value);
+        getEndpoint().getComponent().workerPool().execute(() -> getAsyncProcessor().process(exchange, doneSync -> {
+            try {
+                if (exchange.getException() != null) {
+                    stream.reset();
+                    routed.completeExceptionally(exchange.getException());
+                } else {
+                    routed.complete(null);
+                }
+            } finally {
+                releaseExchange(exchange, false);
+            }
+        }));
+        return routed;
     }
 
     /**

@@ -22,10 +22,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Sends the body as one message on a new stream: open, write, close the write side, then wait until
  * the remote closes too (it has taken the message) or resets (it refused it). Bytes the remote wrote
- * before closing become the message body; when it wrote none, the body sent stays in place.
+ * before closing become the message body; when it wrote none, the body sent stays in place. With
+ * {@code keepOpen}, the body and a newline go on the peer's long-lived stream instead ({@link Libp2pKeptStreams}).
  */
 public class Libp2pProducer extends DefaultAsyncProducer {
     private Multiaddr peerAddress;
+    private Libp2pKeptStreams kept;
 
     public Libp2pProducer(Libp2pEndpoint endpoint) {
         super(endpoint);
@@ -46,6 +48,17 @@ public class Libp2pProducer extends DefaultAsyncProducer {
                 throw new IllegalArgumentException("peerAddress " + configured + " must end with /p2p/<peer id>");
             }
         }
+        if (getEndpoint().getConfiguration().isKeepOpen()) {
+            kept = new Libp2pKeptStreams(getEndpoint().getConfiguration().getProtocol());
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (kept != null) {
+            kept.closeAll();
+        }
+        super.doStop();
     }
 
     @Override
@@ -56,13 +69,23 @@ public class Libp2pProducer extends DefaultAsyncProducer {
         try {
             PeerId peer = targetPeer(peerHeader);
             peerText = peer.toString();
+            if (kept != null && exchange.getMessage().getHeader(Libp2pConstants.CLOSE_STREAM, false, Boolean.class)) {
+                kept.close(peer);
+                callback.done(true);
+                return true;
+            }
             List<Multiaddr> addresses = targetAddresses(exchange, peer);
             byte[] body = exchange.getMessage().getMandatoryBody(byte[].class);
             Host host = getEndpoint().getComponent().activeHost();
             if (host == null) {
                 throw new IllegalStateException("the libp2p component is not started");
             }
-            new Delivery(exchange, callback, peer, protocol).start(host, addresses, body);
+            if (kept != null) {
+                kept.send(host, peer, addresses, body).whenComplete((ok, error) ->
+                        complete(exchange, callback, peer, protocol, error, null));
+            } else {
+                new Delivery(exchange, callback, peer, protocol).start(host, addresses, body);
+            }
             return false;
         } catch (Exception e) {
             exchange.setException(new Libp2pProducerException(peerText, protocol, reason(e), exchange, e));
@@ -108,6 +131,26 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             addresses.addAll(resolver.addresses(peer));
         }
         return addresses;
+    }
+
+    /** Completes the exchange off the host's event loops: failed with {@code error}, or with the remote's reply. */
+    private void complete(Exchange exchange, AsyncCallback callback, PeerId peer, String protocol, Throwable error,
+                          byte[] reply) {
+        Runnable complete = () -> {
+            if (error != null) {
+                exchange.setException(new Libp2pProducerException(peer.toString(), protocol, reason(error),
+                        exchange, error instanceof CompletionException ? error.getCause() : error));
+            } else if (reply != null && reply.length > 0) {
+                exchange.getMessage().setBody(reply);
+            }
+            callback.done(false);
+        };
+        ExecutorService workers = getEndpoint().getComponent().workerPool();
+        if (workers != null && !workers.isShutdown()) {
+            workers.execute(complete);
+        } else {
+            complete.run();
+        }
     }
 
     private static String reason(Throwable error) {
@@ -165,21 +208,7 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             if (error != null && open != null) {
                 open.reset();
             }
-            Runnable complete = () -> {
-                if (error != null) {
-                    exchange.setException(new Libp2pProducerException(peer.toString(), protocol, reason(error),
-                            exchange, error instanceof CompletionException ? error.getCause() : error));
-                } else if (reply.length > 0) {
-                    exchange.getMessage().setBody(reply);
-                }
-                callback.done(false);
-            };
-            ExecutorService workers = getEndpoint().getComponent().workerPool();
-            if (workers != null && !workers.isShutdown()) {
-                workers.execute(complete);
-            } else {
-                complete.run();
-            }
+            complete(exchange, callback, peer, protocol, error, reply);
         }
     }
 }

@@ -10,6 +10,7 @@ import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A stream whose protocol has been agreed by multistream-select. Bytes that arrived in the same
@@ -191,6 +192,78 @@ public final class Stream {
                 }
                 result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
                         + " was reset before the message ended", cause));
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Reads values separated by {@code '\n'} (as Go's json.Encoder writes them on a long-lived stream) until the
+     * remote closes its side: each value, without its newline, goes to {@code onValue} on the event loop, empty
+     * ones skipped. A value longer than {@code maxBytes} resets the stream and fails the future with a
+     * {@link MessageTooLargeException}; a reset fails it too; the remote's close completes it.
+     */
+    public CompletableFuture<Void> readDelimited(int maxBytes, Consumer<byte[]> onValue) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        setListener(new MuxedStream.Listener() {
+            private final CompositeByteBuf buffer = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+
+            @Override
+            public void onData(MuxedStream s, ByteBuf data) {
+                if (result.isDone()) {
+                    data.release();
+                    return;
+                }
+                buffer.addComponent(true, data);
+                int end;
+                while ((end = buffer.indexOf(buffer.readerIndex(), buffer.writerIndex(), (byte) '\n')) >= 0) {
+                    if (end - buffer.readerIndex() > maxBytes) {
+                        tooLarge(s);
+                        return;
+                    }
+                    emit(end - buffer.readerIndex());
+                    buffer.skipBytes(1);
+                }
+                buffer.discardReadComponents();
+                if (buffer.readableBytes() > maxBytes) {
+                    tooLarge(s);
+                }
+            }
+
+            private void tooLarge(MuxedStream s) {
+                buffer.release();
+                // fail first: the reset below calls onReset synchronously, which must not win
+                result.completeExceptionally(new MessageTooLargeException("a value on " + protocol + " from "
+                        + remotePeer() + " exceeds the limit of " + maxBytes + " bytes"));
+                s.reset();
+            }
+
+            private void emit(int length) {
+                byte[] value = new byte[length];
+                buffer.readBytes(value);
+                if (length > 0) {
+                    onValue.accept(value);
+                }
+            }
+
+            @Override
+            public void onRemoteClose(MuxedStream s) {
+                if (!result.isDone()) {
+                    if (buffer.isReadable()) {
+                        emit(buffer.readableBytes());
+                    }
+                    buffer.release();
+                    result.complete(null);
+                }
+            }
+
+            @Override
+            public void onReset(MuxedStream s, Throwable cause) {
+                if (!result.isDone()) {
+                    buffer.release();
+                    result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
+                            + " was reset", cause));
+                }
             }
         });
         return result;
