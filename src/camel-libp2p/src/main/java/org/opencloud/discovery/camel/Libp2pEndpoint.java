@@ -19,10 +19,23 @@ public class Libp2pEndpoint extends DefaultEndpoint implements MultipleConsumers
 
     @UriParam
     private final Libp2pConfiguration configuration;
+    /** keepOpen: the endpoint's streams, shared by its producers (one route may close what another opened). */
+    private final Libp2pKeptStreams keptStreams;
 
     public Libp2pEndpoint(String uri, Libp2pComponent component, Libp2pConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
+        this.keptStreams = new Libp2pKeptStreams(configuration);
+    }
+
+    Libp2pKeptStreams keptStreams() {
+        return keptStreams;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        keptStreams.closeAll();
+        super.doStop();
     }
 
     @Override

@@ -16,18 +16,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The long-lived streams of a {@code keepOpen} producer, one per peer: a message is written on the peer's
+ * The long-lived streams of a {@code keepOpen} endpoint, one per peer: a message is written on the peer's
  * stream followed by a newline; a stream the remote closed or reset is forgotten, so the next message opens a
  * new one; {@link #close} ends one on request.
  */
 final class Libp2pKeptStreams {
     private static final Logger LOG = LoggerFactory.getLogger(Libp2pKeptStreams.class);
 
-    private final String protocol;
+    private final Libp2pConfiguration configuration;
     private final Map<PeerId, CompletableFuture<Stream>> streams = new ConcurrentHashMap<>();
 
-    Libp2pKeptStreams(String protocol) {
-        this.protocol = protocol;
+    /** The protocol is read when a stream opens: Camel sets endpoint options after construction. */
+    Libp2pKeptStreams(Libp2pConfiguration configuration) {
+        this.configuration = configuration;
     }
 
     /** Writes {@code message} and a newline on the peer's stream, opened first if there is none; completes once written. */
@@ -55,11 +56,11 @@ final class Libp2pKeptStreams {
     boolean close(PeerId peer) {
         CompletableFuture<Stream> kept = streams.remove(peer);
         if (kept == null) {
-            LOG.info("no kept {} stream to {}: nothing to close", protocol, peer);
+            LOG.info("no kept {} stream to {}: nothing to close", configuration.getProtocol(), peer);
             return false;
         }
         kept.thenAccept(Stream::closeWrite);
-        LOG.debug("closed the kept {} stream to {}", protocol, peer);
+        LOG.debug("closed the kept {} stream to {}", configuration.getProtocol(), peer);
         return true;
     }
 
@@ -69,7 +70,7 @@ final class Libp2pKeptStreams {
     }
 
     private CompletableFuture<Stream> open(Host host, PeerId peer, List<Multiaddr> addresses) {
-        CompletableFuture<Stream> opening = host.newStream(peer, addresses, List.of(protocol));
+        CompletableFuture<Stream> opening = host.newStream(peer, addresses, List.of(configuration.getProtocol()));
         opening.thenAccept(stream -> stream.setListener(new MuxedStream.Listener() {
             @Override
             public void onData(MuxedStream s, ByteBuf data) {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Sends the body as one message on a new stream: open, write, close the write side, then wait until
  * the remote closes too (it has taken the message) or resets (it refused it). Bytes the remote wrote
  * before closing become the message body; when it wrote none, the body sent stays in place. With
- * {@code keepOpen}, the body and a newline go on the peer's long-lived stream instead ({@link Libp2pKeptStreams}).
+ * {@code keepOpen}, the body and a newline go on the peer's long-lived stream instead, which the endpoint keeps
+ * ({@link Libp2pKeptStreams}).
  */
 public class Libp2pProducer extends DefaultAsyncProducer {
     private Multiaddr peerAddress;
@@ -48,17 +49,7 @@ public class Libp2pProducer extends DefaultAsyncProducer {
                 throw new IllegalArgumentException("peerAddress " + configured + " must end with /p2p/<peer id>");
             }
         }
-        if (getEndpoint().getConfiguration().isKeepOpen()) {
-            kept = new Libp2pKeptStreams(getEndpoint().getConfiguration().getProtocol());
-        }
-    }
-
-    @Override
-    protected void doStop() throws Exception {
-        if (kept != null) {
-            kept.closeAll();
-        }
-        super.doStop();
+        kept = getEndpoint().getConfiguration().isKeepOpen() ? getEndpoint().keptStreams() : null;
     }
 
     @Override
