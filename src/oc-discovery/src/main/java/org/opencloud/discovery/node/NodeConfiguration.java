@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * Binds the beans the routes and the libp2p component refer to, from the {@code oc.*} properties:
- * the NATS connection every {@code nats:} endpoint shares ({@code oc.nats.servers}), the codec
+ * the NATS connection every {@code nats:} and {@code nats-intake:} endpoint shares ({@code oc.nats.servers}), the
+ * intake's stream and durable consumer ({@code oc.jetstream.*}), the codec
  * ({@code oc.codec.file}), the peer directory (MongoDB at {@code oc.mongo.uri}, or the embedded
  * Mongo-wire store under {@code oc.data-dir} when none is set) seeded from {@code oc.peers.file}, the
  * authorization that gates connections, the propagation bean, the node's metrics and readiness checks.
@@ -50,6 +51,9 @@ public final class NodeConfiguration implements CamelConfiguration {
         resources.nats = new NodeNatsConnection(props.resolveProperty("oc.nats.servers").orElseThrow(),
                 context.getName());
         context.addComponent("nats", new SharedConnectionNatsComponent(resources.nats::connection));
+        IntakeState intake = new IntakeState();
+        context.addComponent("nats-intake", new NatsIntakeComponent(resources.nats,
+                JetStreamIntakeSettings.from(props, context.getName()), intake));
 
         String uri = props.resolveProperty("oc.mongo.uri").orElse("");
         if (uri.isBlank()) {
@@ -88,7 +92,7 @@ public final class NodeConfiguration implements CamelConfiguration {
                 Integer.parseInt(props.resolveProperty("oc.considers.max-targets").orElse("256")), nats::maxPayload));
         context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
         context.getRegistry().bind("inboundRejections", new InboundRejections(context.createProducerTemplate()));
-        NodeReadinessChecks.of(resources.nats, resources.client).forEach(HealthCheckRegistry.get(context)::register);
+        NodeReadinessChecks.of(resources.nats, intake, resources.client).forEach(HealthCheckRegistry.get(context)::register);
     }
 
     /** The registry Camel's Prometheus support exports (it takes the one bound under this name, or binds one). */
