@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,8 @@ import java.util.function.Consumer;
  * partner does not make the server send it twice; a node that dies gets its unacknowledged events again.
  */
 final class NatsIntakeConsumer extends DefaultConsumer {
+    /** The event's id, the same on every delivery: its place in the stream, or a random one for core NATS. */
+    static final String EVENT_ID = "OcEventId";
     private static final Logger LOG = LoggerFactory.getLogger(NatsIntakeConsumer.class);
     private static final Duration RETRY = Duration.ofSeconds(1);
     /** A failure no route handled is tried again this much later rather than at once, or never. */
@@ -154,8 +157,13 @@ final class NatsIntakeConsumer extends DefaultConsumer {
         exchange.getIn().setBody(message.getData());
         exchange.getIn().setHeader(NatsConstants.NATS_SUBJECT, message.getSubject());
         if (message.isJetStream()) {
+            // sequence and store time: unique even when the stream is made again and counts from 1
+            exchange.getIn().setHeader(EVENT_ID, message.metaData().streamSequence() + "-"
+                    + message.metaData().timestamp().toInstant().toEpochMilli());
             held.put(message, System.nanoTime());
             exchange.getExchangeExtension().addOnCompletion(new Acknowledgement(message));
+        } else {
+            exchange.getIn().setHeader(EVENT_ID, UUID.randomUUID().toString());
         }
         try {
             getProcessor().process(exchange);

@@ -3,8 +3,10 @@ package org.opencloud.discovery.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.api.StreamConfiguration;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +42,8 @@ import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
  * Issue 9, durable ingress, with real processes: nodes A → B in JVMs of their own, each with a nats-server with
  * JetStream whose store survives its restart. An app publishes {@value #EVENTS} PB_CREATE events on A's NATS at
  * about {@value #RATE} a second; one fault at 30 % of the run; then every event A's NATS accepted must reach B's
- * CREATE_RESOURCE (distinct ids; an event A sent but had not acknowledged when it died may come twice). And a
+ * CREATE_RESOURCE (distinct ids; an event A sent but had not acknowledged when it died may come twice to B's
+ * subscribers, and once to a stream on B's NATS, which drops what has the same Nats-Msg-Id). And a
  * node on a NATS without JetStream carries events best effort and says so.
  */
 class DurableIntakeTest {
@@ -68,6 +71,10 @@ class DurableIntakeTest {
         assertEquals("true", natsCheck.path("jetstream").asText(), natsCheck::toString);
         assertEquals("JETSTREAM", natsCheck.path("intake").asText(), natsCheck::toString);
         try (Connection app = connect(pair.a.nats); Receiver onB = new Receiver(pair.b.nats)) {
+            // an operator's stream on B: B publishes each event with Nats-Msg-Id, so it keeps the event once
+            JetStreamManagement onBsStream = onB.connection.jetStreamManagement();
+            onBsStream.addStream(StreamConfiguration.builder().name("B_RESOURCES").subjects("CREATE_RESOURCE")
+                    .duplicateWindow(Duration.ofMinutes(2)).build());
             long started = System.nanoTime();
             Publisher publisher = new Publisher(app, false);
             publisher.awaitPublished(EVENTS * 3 / 10);
@@ -77,6 +84,8 @@ class DurableIntakeTest {
             Set<String> accepted = publisher.done.get();
             onB.awaitAll(accepted);
             report("A killed (SIGKILL) and restarted", accepted, onB, started);
+            assertEquals(accepted.size(), onBsStream.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(),
+                    "B's stream keeps each event once, however often A sent it");
         }
     }
 
