@@ -30,9 +30,10 @@ import java.util.function.Supplier;
 
 /**
  * Binds the beans the routes and the libp2p component refer to, from the {@code oc.*} properties:
- * the NATS connection every {@code nats:} endpoint shares ({@code oc.nats.servers}), the codec
- * ({@code oc.codec.file}), the peer directory (MongoDB at {@code oc.mongo.uri}, or the in-process store
- * under {@code oc.data-dir} when none is set) seeded from {@code oc.peers.file}, the
+ * the NATS connection every {@code nats:} and {@code nats-intake:} endpoint shares ({@code oc.nats.servers}), the
+ * intake's stream and durable consumer ({@code oc.jetstream.*}), the codec ({@code oc.codec.file}), the peer
+ * directory (MongoDB at {@code oc.mongo.uri}, or the in-process store under {@code oc.data-dir} when none is set)
+ * seeded from {@code oc.peers.file}, the
  * authorization that gates connections, the propagation bean, the node's metrics and readiness checks.
  */
 public final class NodeConfiguration implements CamelConfiguration {
@@ -51,6 +52,9 @@ public final class NodeConfiguration implements CamelConfiguration {
         resources.nats = new NodeNatsConnection(props.resolveProperty("oc.nats.servers").orElseThrow(),
                 context.getName());
         context.addComponent("nats", new SharedConnectionNatsComponent(resources.nats::connection));
+        IntakeState intake = new IntakeState();
+        context.addComponent("nats-intake", new NatsIntakeComponent(resources.nats,
+                JetStreamIntakeSettings.from(props, context.getName()), intake));
 
         resources.store = peerStore(props);
         PeerDirectory directory = new PeerDirectory(resources.store,
@@ -77,7 +81,7 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
         context.getRegistry().bind("peerSearch", new PeerSearch(directory, new PeerJsonMapper(codec.tolerantJson()), codec));
         context.getRegistry().bind("inboundRejections", new InboundRejections(context.createProducerTemplate()));
-        NodeReadinessChecks.of(resources.nats, resources.store).forEach(HealthCheckRegistry.get(context)::register);
+        NodeReadinessChecks.of(resources.nats, intake, resources.store).forEach(HealthCheckRegistry.get(context)::register);
     }
 
     /** MongoDB at {@code oc.mongo.uri}, or the embedded store under {@code oc.data-dir} when none is set. */

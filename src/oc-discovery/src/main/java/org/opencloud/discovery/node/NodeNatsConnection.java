@@ -10,10 +10,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The node's one connection to its NATS server, shared by every {@code nats:} endpoint of the routes. It is
@@ -31,6 +34,7 @@ final class NodeNatsConnection implements AutoCloseable {
     private final String servers;
     private final CompletableFuture<Connection> created = new CompletableFuture<>();
     private final AtomicBoolean down = new AtomicBoolean();
+    private final List<Consumer<Connection>> onConnected = new CopyOnWriteArrayList<>();
 
     NodeNatsConnection(String servers, String name) {
         this.servers = servers;
@@ -64,6 +68,7 @@ final class NodeNatsConnection implements AutoCloseable {
                 case CONNECTED, RECONNECTED -> {
                     down.set(false);
                     LOG.info("NATS {} to {}", event.name().toLowerCase(Locale.ROOT), connection.getConnectedUrl());
+                    onConnected.forEach(listener -> listener.accept(connection));
                 }
                 case DISCONNECTED -> { // once per outage, not once per attempt
                     if (down.compareAndSet(false, true)) {
@@ -78,6 +83,20 @@ final class NodeNatsConnection implements AutoCloseable {
     /** The connection, made before NATS may be up. */
     Connection connection() {
         return created.join();
+    }
+
+    /** Calls {@code listener} after every connect and reconnect (on jnats's callback thread: it must not block). */
+    void onConnected(Consumer<Connection> listener) {
+        onConnected.add(listener);
+    }
+
+    void removeOnConnected(Consumer<Connection> listener) {
+        onConnected.remove(listener);
+    }
+
+    /** Whether the server announced JetStream in its last INFO (false before the first connect). */
+    boolean isJetStreamAvailable() {
+        return connection().getServerInfo().isJetStreamAvailable();
     }
 
     String servers() {

@@ -11,7 +11,9 @@ import java.util.function.Consumer;
 
 /**
  * What a node needs besides its libp2p host (the component's own {@code libp2p-host} check) to be ready:
- * its NATS connection and its peer directory. Neither is a liveness check: a node waiting for NATS or MongoDB
+ * its NATS connection with the {@code nats-intake:} subscribed (details {@code jetstream}: whether the server has
+ * it, {@code intake}: JETSTREAM, or CORE for best effort), and its peer directory. Neither is a liveness check: a
+ * node waiting for NATS or MongoDB
  * is alive and reconnects by itself, restarting it would not help.
  */
 final class NodeReadinessChecks {
@@ -20,13 +22,16 @@ final class NodeReadinessChecks {
     private NodeReadinessChecks() {
     }
 
-    static List<HealthCheck> of(NodeNatsConnection nats, PeerStore directory) {
+    static List<HealthCheck> of(NodeNatsConnection nats, IntakeState intake, PeerStore directory) {
         return List.of(new Readiness("nats", builder -> {
-            builder.detail("servers", nats.servers()).detail("status", nats.connection().getStatus().name());
-            if (nats.isConnected()) {
-                builder.up();
-            } else {
+            builder.detail("servers", nats.servers()).detail("status", nats.connection().getStatus().name())
+                    .detail("jetstream", nats.isJetStreamAvailable()).detail("intake", intake.mode().name());
+            if (!nats.isConnected()) {
                 builder.message("not connected to NATS at " + nats.servers()).down();
+            } else if (intake.mode() == IntakeState.Mode.NOT_SUBSCRIBED) {
+                builder.message("not subscribed to the propagation subject yet").down();
+            } else {
+                builder.up();
             }
         }), new Readiness("peer-directory", builder -> {
             builder.detail("store", directory.describe());

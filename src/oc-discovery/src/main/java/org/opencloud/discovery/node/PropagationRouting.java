@@ -2,6 +2,7 @@ package org.opencloud.discovery.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Header;
+import org.apache.camel.Headers;
 import org.opencloud.discovery.camel.Libp2pConstants;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
@@ -13,6 +14,7 @@ import org.opencloud.discovery.propagation.directory.PeerRecord;
 import org.opencloud.discovery.propagation.security.Authorization;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -21,6 +23,8 @@ import java.util.function.Supplier;
  * route, so the YAML reads as the flow and this class holds no routing of its own.
  */
 public final class PropagationRouting {
+    /** JetStream's header for dropping duplicates (camel-nats sends the exchange's headers as NATS headers). */
+    static final String NATS_MSG_ID = "Nats-Msg-Id";
 
     private final PropagationCodec codec;
     private final PeerDirectory directory;
@@ -67,9 +71,9 @@ public final class PropagationRouting {
         return codec.isForeignResource(request.payload(), localPeerId.get());
     }
 
-    /** The bytes sent on each stream: one JSON event and a newline, from this node. */
-    public byte[] streamEvent(PropagationRequest request) {
-        return codec.encodeStreamEvent(codec.streamEventFor(request, localPeerId.get()));
+    /** The bytes sent on each stream: one JSON event and a newline, from this node, with the intake's event id. */
+    public byte[] streamEvent(PropagationRequest request, @Header(NatsIntakeConsumer.EVENT_ID) String id) {
+        return codec.encodeStreamEvent(codec.streamEventFor(request, localPeerId.get(), id));
     }
 
     /** Peer ids of the current partners, read from the directory at each message. */
@@ -94,12 +98,16 @@ public final class PropagationRouting {
 
     /**
      * An inbound event from {@code peer} on {@code protocol}: authorized, decoded and turned into
-     * the NATS message this node publishes. Refusals and bad input throw with their reason.
+     * the NATS message this node publishes, with header {@value #NATS_MSG_ID} when the sender gave the event an
+     * id. Refusals and bad input throw with their reason.
      */
     public byte[] accept(@Header(Libp2pConstants.PROTOCOL) String protocol,
-                         @Header(Libp2pConstants.PEER_ID) String peer, byte[] body) {
+                         @Header(Libp2pConstants.PEER_ID) String peer, byte[] body, @Headers Map<String, Object> headers) {
         authorization.authorizeProtocol(peer, protocol);
         StreamEvent event = codec.decodeInboundEvent(protocol, body);
+        if (event.id() != null) { // a stream on this node's NATS keeps each event once within its duplicate window
+            headers.put(NATS_MSG_ID, peer + ":" + event.id());
+        }
         byte[] message = codec.natsMessageFor(event);
         if (message.length > natsMaxPayload.getAsLong()) { // the payload's base64 form may be a third larger
             throw new PropagationException(Reason.OVERSIZED, "the NATS message for this event has " + message.length

@@ -57,8 +57,9 @@ final class NodeFixture implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(10);
     /** The connection name of the tests' own NATS clients, whose subscriptions are not the node's. */
     static final String TEST_CLIENT = "e2e-test";
-    /** What the node's routes subscribe to on its NATS server. */
+    /** What the node's routes subscribe to on its NATS server; on a server with JetStream, all but the intake's. */
     private static final Set<String> NODE_SUBJECTS = Set.of("PROPALGATION_EVENT", "CREATE_RESOURCE", "REMOVE_RESOURCE");
+    private static final Set<String> NODE_SUBJECTS_JETSTREAM = Set.of("CREATE_RESOURCE", "REMOVE_RESOURCE");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Random RANDOM = new Random();
 
@@ -186,12 +187,17 @@ final class NodeFixture implements AutoCloseable {
         awaitSubscribed(name, URI.create("http://127.0.0.1:" + monitorPort));
     }
 
-    /** Waits until a node's routes have subscribed on the NATS server whose monitoring endpoint is {@code monitor}. */
+    /**
+     * Waits until a node's routes have subscribed on the NATS server whose monitoring endpoint is {@code monitor}
+     * (with JetStream, the intake pulls from its stream instead: the node's readiness says when).
+     */
     static void awaitSubscribed(String name, URI monitor) {
+        Set<String> expected = monitor(monitor, "/varz").path("jetstream").has("config") ? NODE_SUBJECTS_JETSTREAM
+                : NODE_SUBJECTS;
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!nodeSubjects(monitor).containsAll(NODE_SUBJECTS)) {
+        while (!nodeSubjects(monitor).containsAll(expected)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " did not subscribe to " + NODE_SUBJECTS + " within " + WAIT);
+                throw new IllegalStateException(name + " did not subscribe to " + expected + " within " + WAIT);
             }
             sleep(Duration.ofMillis(50));
         }
@@ -199,16 +205,19 @@ final class NodeFixture implements AutoCloseable {
 
     /** Subjects subscribed on a NATS server by anyone but the test client (its monitoring endpoint). */
     private static Set<String> nodeSubjects(URI monitor) {
-        HttpRequest connz = HttpRequest.newBuilder(monitor.resolve("/connz?subs=1")).build();
-        try {
-            JsonNode connections = json(HTTP.send(connz, HttpResponse.BodyHandlers.ofString()).body()).path("connections");
-            Set<String> subjects = new HashSet<>();
-            for (JsonNode connection : connections) {
-                if (!TEST_CLIENT.equals(connection.path("name").asText())) {
-                    connection.path("subscriptions_list").forEach(subject -> subjects.add(subject.asText()));
-                }
+        Set<String> subjects = new HashSet<>();
+        for (JsonNode connection : monitor(monitor, "/connz?subs=1").path("connections")) {
+            if (!TEST_CLIENT.equals(connection.path("name").asText())) {
+                connection.path("subscriptions_list").forEach(subject -> subjects.add(subject.asText()));
             }
-            return subjects;
+        }
+        return subjects;
+    }
+
+    private static JsonNode monitor(URI monitor, String path) {
+        try {
+            return json(HTTP.send(HttpRequest.newBuilder(monitor.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -150,9 +150,10 @@ public final class PropagationCodec {
         };
     }
 
-    /** The stream event that carries a request to a peer, sent by {@code fromPeerId}; unsigned. */
-    public StreamEvent streamEventFor(PropagationRequest request, String fromPeerId) {
-        return new StreamEvent(request.action(), fromPeerId, request.user(), request.dataType(), request.payload(), null);
+    /** The stream event that carries a request to a peer, sent by {@code fromPeerId} with event id {@code id}; unsigned. */
+    public StreamEvent streamEventFor(PropagationRequest request, String fromPeerId, String id) {
+        return new StreamEvent(request.action(), fromPeerId, request.user(), request.dataType(), request.payload(), null,
+                id);
     }
 
     /** One JSON value followed by a newline, as Go's json.Encoder writes it. */
@@ -164,6 +165,7 @@ public final class PropagationCodec {
         json.putEnum(node, "stream.dataType", DATATYPE, event.dataType());
         json.putPayload(node, "stream.payload", event.payload());
         json.putText(node, "stream.signature", event.signature());
+        json.putText(node, "stream.id", event.id());
         byte[] value = json.write(node);
         byte[] line = Arrays.copyOf(value, value.length + 1);
         line[value.length] = '\n';
@@ -183,7 +185,7 @@ public final class PropagationCodec {
             throw new PropagationException(Reason.MISSING_FIELD, "stream event has no payload");
         }
         return new StreamEvent(type, json.text(node, "stream.from"), json.text(node, "stream.user"),
-                dataType, payload, json.text(node, "stream.signature"));
+                dataType, payload, json.text(node, "stream.signature"), json.text(node, "stream.id"));
     }
 
     /**

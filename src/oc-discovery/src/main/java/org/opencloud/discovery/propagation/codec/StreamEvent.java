@@ -9,6 +9,9 @@ package org.opencloud.discovery.propagation.codec;
  * @param dataType canonical data type name
  * @param payload the resource JSON text
  * @param signature optional signature, carried as is, or null
+ * @param id the sender's id of the event, the same on every retry, or null (an older sender): with
+ *           {@code from}, what a receiver's NATS drops duplicates by
  */
-public record StreamEvent(Action type, String from, String user, String dataType, String payload, String signature) {
+public record StreamEvent(Action type, String from, String user, String dataType, String payload, String signature,
+                          String id) {
 }

@@ -172,7 +172,7 @@ class PropagationCodecTest {
         failure(Reason.MISSING_FIELD, () -> codec.decodeStreamEvent(utf8("{\"type\":2,\"datatype\":1,\"payload\":null}")));
         failure(Reason.MISSING_FIELD,
                 () -> codec.decodeStreamEvent(utf8("{\"type\":2,\"datatype\":1,\"payload\":\"bnVsbA==\"}")));
-        StreamEvent empty = new StreamEvent(Action.PB_CREATE, "12D3KooWA", "alice", "DATA_RESOURCE", null, null);
+        StreamEvent empty = new StreamEvent(Action.PB_CREATE, "12D3KooWA", "alice", "DATA_RESOURCE", null, null, null);
         failure(Reason.MISSING_FIELD, () -> codec.encodeStreamEvent(empty));
     }
 
@@ -227,7 +227,7 @@ class PropagationCodecTest {
                 utf8("{\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":\"" + base64(resource) + "\"}}"));
         assertEquals("caf\u00e9 \ud83d\ude00", codec.tolerantJson().parse(request.payload(), "p").get("name").asText());
         assertEquals("\ud83d\ude00", codec.tolerantJson().parse(request.payload(), "p").get("escaped").asText());
-        StreamEvent event = codec.streamEventFor(request, "12D3KooWSelf");
+        StreamEvent event = codec.streamEventFor(request, "12D3KooWSelf", null);
         assertEquals(event, codec.decodeStreamEvent(codec.encodeStreamEvent(event)));
     }
 
@@ -307,7 +307,7 @@ class PropagationCodecTest {
 
     @Test
     void streamEventIsOneJsonLineAndRoundTrips() throws Exception {
-        StreamEvent event = new StreamEvent(Action.PB_CREATE, "12D3KooWA", "alice", "DATA_RESOURCE", RESOURCE, "c2ln");
+        StreamEvent event = new StreamEvent(Action.PB_CREATE, "12D3KooWA", "alice", "DATA_RESOURCE", RESOURCE, "c2ln", "7-1764583200000");
         byte[] line = codec.encodeStreamEvent(event);
         assertEquals('\n', line[line.length - 1]);
         assertEquals(1, new String(line, StandardCharsets.UTF_8).chars().filter(c -> c == '\n').count());
@@ -315,6 +315,7 @@ class PropagationCodecTest {
         assertEquals(2, tree.get("type").asInt());
         assertEquals(1, tree.get("datatype").asInt());
         assertEquals("12D3KooWA", tree.get("from").asText());
+        assertEquals("7-1764583200000", tree.get("id").asText());
 
         assertEquals(event, codec.decodeStreamEvent(line));
         assertEquals(event, codec.decodeStreamEvent(Arrays.copyOf(line, line.length - 1)));
@@ -340,15 +341,15 @@ class PropagationCodecTest {
 
     @Test
     void receiverPublishesPerAction() {
-        StreamEvent delete = new StreamEvent(Action.PB_DELETE, "12D3KooWA", "alice", "WORKFLOW", RESOURCE, null);
+        StreamEvent delete = new StreamEvent(Action.PB_DELETE, "12D3KooWA", "alice", "WORKFLOW", RESOURCE, null, null);
         NatsEnvelope removal = codec.decodeNatsEnvelope(codec.natsMessageFor(delete));
         assertEquals(new NatsEnvelope("oc-discovery", "WORKFLOW", "alice", null, RESOURCE), removal);
 
         StreamEvent considers = new StreamEvent(Action.PB_CONSIDERS, "12D3KooWA", "alice", "WORKFLOW",
-                "{\"PeerIDs\":[\"12D3KooWB\"]}", null);
+                "{\"PeerIDs\":[\"12D3KooWB\"]}", null, null);
         assertEquals(Action.PB_CONSIDERS, codec.decodeNatsEvent(codec.natsMessageFor(considers)).action());
 
-        StreamEvent search = new StreamEvent(Action.PB_SEARCH, "12D3KooWA", "alice", "WORKFLOW", "{}", null);
+        StreamEvent search = new StreamEvent(Action.PB_SEARCH, "12D3KooWA", "alice", "WORKFLOW", "{}", null, null);
         failure(Reason.UNKNOWN_ACTION, () -> codec.natsMessageFor(search));
     }
 
@@ -356,8 +357,8 @@ class PropagationCodecTest {
     void requestBecomesAStreamEventFromThisPeer() {
         String body = "{\"FromApp\":\"oc-catalog\",\"User\":\"alice\",\"Payload\":{\"Action\":2,\"DataType\":1,"
                 + "\"Payload\":" + RESOURCE + "}}";
-        StreamEvent event = codec.streamEventFor(codec.decodeNatsEvent(utf8(body)), "12D3KooWSelf");
-        assertEquals(new StreamEvent(Action.PB_CREATE, "12D3KooWSelf", "alice", "DATA_RESOURCE", RESOURCE, null), event);
+        StreamEvent event = codec.streamEventFor(codec.decodeNatsEvent(utf8(body)), "12D3KooWSelf", "e1");
+        assertEquals(new StreamEvent(Action.PB_CREATE, "12D3KooWSelf", "alice", "DATA_RESOURCE", RESOURCE, null, "e1"), event);
         assertArrayEquals(codec.encodeStreamEvent(event), codec.encodeStreamEvent(codec.decodeStreamEvent(codec.encodeStreamEvent(event))));
     }
 }

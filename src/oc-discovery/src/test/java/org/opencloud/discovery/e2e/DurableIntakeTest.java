@@ -1,0 +1,300 @@
+package org.opencloud.discovery.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.StreamConfiguration;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencloud.discovery.p2p.core.KeyFiles;
+import org.opencloud.discovery.p2p.core.PrivateKey;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
+import static org.opencloud.discovery.e2e.NodeFixture.json;
+import static org.opencloud.discovery.e2e.NodeFixture.next;
+import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
+import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
+
+/**
+ * Issue 9, durable ingress, with real processes: nodes A → B in JVMs of their own, each with a nats-server with
+ * JetStream whose store survives its restart. An app publishes {@value #EVENTS} PB_CREATE events on A's NATS at
+ * about {@value #RATE} a second; one fault at 30 % of the run; then every event A's NATS accepted must reach B's
+ * CREATE_RESOURCE (distinct ids; an event A sent but had not acknowledged when it died may come twice to B's
+ * subscribers, and once to a stream on B's NATS, which drops what has the same Nats-Msg-Id). And a
+ * node on a NATS without JetStream carries events best effort and says so.
+ */
+class DurableIntakeTest {
+    private static final int EVENTS = 1500;
+    private static final int RATE = 300;
+    private static final Duration ARRIVAL = Duration.ofSeconds(45);
+    /** The server sends an unacknowledged event again after this long: how soon a restarted node gets them. */
+    private static final String ACK_WAIT_MS = "3000";
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+    }
+
+    @Test
+    void everythingPublishedReachesBAfterAIsKilledAndRestarted() throws Exception {
+        Pair pair = startPair();
+        JsonNode natsCheck = NodeProcess.check(pair.a.process.awaitReady(), "nats").path("data");
+        assertEquals("true", natsCheck.path("jetstream").asText(), natsCheck::toString);
+        assertEquals("JETSTREAM", natsCheck.path("intake").asText(), natsCheck::toString);
+        try (Connection app = connect(pair.a.nats); Receiver onB = new Receiver(pair.b.nats)) {
+            // an operator's stream on B: B publishes each event with Nats-Msg-Id, so it keeps the event once
+            JetStreamManagement onBsStream = onB.connection.jetStreamManagement();
+            onBsStream.addStream(StreamConfiguration.builder().name("B_RESOURCES").subjects("CREATE_RESOURCE")
+                    .duplicateWindow(Duration.ofMinutes(2)).build());
+            long started = System.nanoTime();
+            Publisher publisher = new Publisher(app, false);
+            publisher.awaitPublished(EVENTS * 3 / 10);
+            pair.a.process.kill();
+            pair.a.start(); // while the app goes on publishing on A's NATS
+            pair.a.process.awaitReady();
+            Set<String> accepted = publisher.done.get();
+            onB.awaitAll(accepted);
+            report("A killed (SIGKILL) and restarted", accepted, onB, started);
+            assertEquals(accepted.size(), onBsStream.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(),
+                    "B's stream keeps each event once, however often A sent it");
+        }
+    }
+
+    @Test
+    void nothingAsNatsAcceptedIsLostWhenItRestarts() throws Exception {
+        Pair pair = startPair();
+        try (Connection app = connect(pair.a.nats); Receiver onB = new Receiver(pair.b.nats)) {
+            long started = System.nanoTime();
+            Publisher publisher = new Publisher(app, true);
+            publisher.awaitPublished(EVENTS * 3 / 10);
+            pair.a.nats.stop();
+            NodeFixture.sleep(Duration.ofSeconds(2)); // the outage
+            pair.a.nats.start(); // same port, same store
+            Set<String> accepted = publisher.done.get();
+            assertTrue(accepted.size() >= EVENTS * 3 / 10, "A's NATS accepted only " + accepted.size());
+            onB.awaitAll(accepted);
+            report("A's nats-server stopped and started", accepted, onB, started);
+        }
+    }
+
+    @Test
+    void aNatsWithoutJetStreamIsBestEffortAndSaysSo() throws Exception {
+        try (NodeFixture a = new NodeFixture("node-a", Files.createDirectories(dir.resolve("a")));
+             NodeFixture b = new NodeFixture("node-b", Files.createDirectories(dir.resolve("b")))) {
+            a.partners(b).start();
+            b.partners(a).start();
+            HealthCheck.Result nats = HealthCheckRegistry.get(a.node().context()).getCheck("nats").orElseThrow().call();
+            assertEquals(HealthCheck.State.UP, nats.getState());
+            assertEquals(false, nats.getDetails().get("jetstream"), nats.getDetails()::toString);
+            assertEquals("CORE", nats.getDetails().get("intake"), nats.getDetails()::toString);
+
+            var onB = b.subscribe("CREATE_RESOURCE");
+            a.publish("PROPALGATION_EVENT", propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
+                    "{\"id\":\"best-effort\"}", false));
+            assertEquals("best-effort", decodedPayload(json(next(onB)).path("Payload")).path("id").asText());
+        }
+    }
+
+    private static void report(String fault, Set<String> accepted, Receiver onB, long started) {
+        System.out.printf("%s: %d published, %d accepted by A's NATS, %d distinct on B (%d messages, %d twice), %.1f s%n",
+                fault, EVENTS, accepted.size(), onB.distinct().size(), onB.messages.get(),
+                onB.messages.get() - onB.distinct().size(), (System.nanoTime() - started) / 1e9);
+    }
+
+    // ------------------------------------------------------------------ the two nodes
+
+    private Pair startPair() throws Exception {
+        ProcessNode a = new ProcessNode("node-a", Files.createDirectories(dir.resolve("a")));
+        ProcessNode b = new ProcessNode("node-b", Files.createDirectories(dir.resolve("b")));
+        a.partner(b);
+        b.partner(a);
+        a.start();
+        b.start();
+        a.process.awaitReady();
+        b.process.awaitReady();
+        return new Pair(a, b);
+    }
+
+    private record Pair(ProcessNode a, ProcessNode b) {
+    }
+
+    /** A node process and its own nats-server with JetStream, configured by environment variables. */
+    private final class ProcessNode {
+        private final String name;
+        private final Path home;
+        private final PrivateKey identity = PrivateKey.generate();
+        private final int p2pPort = NodeFixture.freePort();
+        private final NatsServerProcess nats;
+        private NodeProcess process;
+
+        ProcessNode(String name, Path home) throws IOException {
+            this.name = name;
+            this.home = home;
+            KeyFiles.writePrivate(home.resolve("identity.key"), identity.toProtobuf());
+            nats = new NatsServerProcess(home, true).start();
+            running.add(nats);
+        }
+
+        void partner(ProcessNode other) throws IOException {
+            String address = "/ip4/127.0.0.1/tcp/" + other.p2pPort + "/p2p/" + other.identity.peerId();
+            Files.writeString(home.resolve("peers.json"),
+                    "[" + peerJson(other.identity.peerId().toString(), address, "PARTNER") + "]");
+        }
+
+        /** Starts the node's process (again: the same data, key and ports). */
+        void start() throws IOException {
+            Map<String, String> environment = new HashMap<>(Map.of(
+                    "OC_NATS_SERVERS", nats.url(),
+                    "OC_DATA_DIR", home.resolve("data").toString(),
+                    "OC_PEERS_FILE", home.resolve("peers.json").toString(),
+                    "OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS,
+                    "CAMEL_MAIN_NAME", name,
+                    "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + p2pPort,
+                    "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", home.resolve("identity.key").toString(),
+                    "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
+                    "CAMEL_MANAGEMENT_ENABLED", "true"));
+            environment.put("CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
+            process = new NodeProcess(name, environment, home.resolve(name + ".log"), List.of("run"));
+            running.add(process);
+        }
+    }
+
+    // ------------------------------------------------------------------ the app on A, the observer on B
+
+    private static Connection connect(NatsServerProcess server) throws IOException, InterruptedException {
+        return Nats.connect(new Options.Builder().server(server.url()).connectionName(NodeFixture.TEST_CLIENT)
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(100)).build());
+    }
+
+    /**
+     * Publishes {@value #EVENTS} PB_CREATE events at {@value #RATE} a second in the background, as an app does
+     * (plain NATS), or with a JetStream publish whose acknowledgement says that the server accepted the event;
+     * the ids of those it accepted.
+     */
+    private static final class Publisher {
+        private final AtomicInteger published = new AtomicInteger();
+        private final CompletableFuture<Set<String>> done;
+
+        Publisher(Connection app, boolean confirmed) {
+            JetStream jetStream = confirmed ? jetStream(app) : null;
+            done = CompletableFuture.supplyAsync(() -> {
+                Set<String> accepted = new TreeSet<>();
+                long start = System.nanoTime();
+                for (int i = 0; i < EVENTS; i++) {
+                    NodeFixture.sleep(Duration.ofNanos(Math.max(0, start + i * 1_000_000_000L / RATE - System.nanoTime())));
+                    String id = "r-" + i;
+                    byte[] event = propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
+                            "{\"id\":\"" + id + "\"}", false).getBytes(StandardCharsets.UTF_8);
+                    if (jetStream == null) {
+                        app.publish("PROPALGATION_EVENT", event);
+                        accepted.add(id);
+                    } else if (confirmedPublish(jetStream, event)) {
+                        accepted.add(id);
+                    }
+                    published.incrementAndGet();
+                }
+                flush(app);
+                return accepted;
+            });
+        }
+
+        private static JetStream jetStream(Connection app) {
+            try {
+                return app.jetStream();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** False when the server did not say it stored the event (it was down): not counted as accepted. */
+        private static boolean confirmedPublish(JetStream jetStream, byte[] event) {
+            try {
+                jetStream.publish("PROPALGATION_EVENT", event);
+                return true;
+            } catch (Exception serverDown) {
+                return false;
+            }
+        }
+
+        private static void flush(Connection app) {
+            try {
+                app.flush(Duration.ofSeconds(10));
+            } catch (Exception e) {
+                throw new IllegalStateException("the app's events did not reach A's NATS", e);
+            }
+        }
+
+        void awaitPublished(int count) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (published.get() < count) {
+                assertTrue(System.nanoTime() < deadline, "published only " + published.get());
+                NodeFixture.sleep(Duration.ofMillis(10));
+            }
+        }
+    }
+
+    /** Counts what arrives on B's CREATE_RESOURCE, by resource id. */
+    private static final class Receiver implements AutoCloseable {
+        private final Connection connection;
+        private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+        private final AtomicInteger messages = new AtomicInteger();
+
+        Receiver(NatsServerProcess server) throws Exception {
+            connection = connect(server);
+            connection.createDispatcher(message -> {
+                String id = decodedPayload(json(message).path("Payload")).path("id").asText();
+                ids.merge(id, 1, Integer::sum);
+                messages.incrementAndGet();
+            }).subscribe("CREATE_RESOURCE");
+            connection.flush(Duration.ofSeconds(10));
+        }
+
+        Set<String> distinct() {
+            return new TreeSet<>(ids.keySet());
+        }
+
+        void awaitAll(Set<String> expected) {
+            long deadline = System.nanoTime() + ARRIVAL.toNanos();
+            while (!ids.keySet().containsAll(expected) && System.nanoTime() < deadline) {
+                NodeFixture.sleep(Duration.ofMillis(100));
+            }
+            Set<String> missing = new TreeSet<>(expected);
+            missing.removeAll(ids.keySet());
+            assertEquals(Set.of(), missing, missing.size() + " of " + expected.size() + " never reached B");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            connection.close();
+        }
+    }
+}
