@@ -163,7 +163,9 @@ public final class Demo {
     }
 
     private void startNats(String natsServer, int port) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(natsServer, "-a", "127.0.0.1", "-p", String.valueOf(port))
+        // with JetStream, as nodes expect it: the node's intake keeps what is published while it is down
+        Process p = new ProcessBuilder(natsServer, "-a", "127.0.0.1", "-p", String.valueOf(port),
+                "-js", "-sd", dir.resolve("nats-" + port + "-store").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("nats-" + port + ".log").toFile())
                 .start();
