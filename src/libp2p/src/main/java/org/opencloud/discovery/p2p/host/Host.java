@@ -41,6 +41,7 @@ public final class Host implements AutoCloseable {
     private final HostConfig config;
     private final PeerId peerId;
     private final ConnectionUpgrader upgrader;
+    private final StreamAdmission admission;
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
     private final Map<PeerId, Connection> primary = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -56,6 +57,7 @@ public final class Host implements AutoCloseable {
         this.config = config;
         this.peerId = config.identity().peerId();
         this.upgrader = new ConnectionUpgrader(this, config);
+        this.admission = new StreamAdmission(this, config);
     }
 
     /** Binds every listen address. */
@@ -191,9 +193,23 @@ public final class Host implements AutoCloseable {
         return failedUpgrades.get();
     }
 
-    /** Connections the gate refused. */
+    /** Connections refused once authenticated: by the connection gate, or because the peer is backed off. */
     public long refusedPeers() {
         return refusedPeers.get();
+    }
+
+    /** Inbound streams the stream gate refused. */
+    public long refusedStreams() {
+        return admission.refusedStreams();
+    }
+
+    /** Times a peer was disconnected and backed off for repeated stream refusals. */
+    public long peerBackoffs() {
+        return admission.backoffs();
+    }
+
+    StreamAdmission admission() {
+        return admission;
     }
 
     /**
@@ -314,6 +330,7 @@ public final class Host implements AutoCloseable {
 
     /** Closes connections without streams for longer than the idle timeout, and duplicates once idle. */
     private void closeIdleConnections() {
+        admission.prune();
         long now = System.nanoTime();
         long idle = config.idleTimeout().toNanos();
         for (Connection c : connections) {
