@@ -405,7 +405,8 @@ class ComposeEnvironmentTest {
         void start() {
             List<String> entrypoint = new ArrayList<>(image.entrypoint());
             entrypoint.addAll(image.cmd());
-            process = new NodeProcess(service.name(), inside(image.workdir()), environment, log(""), jarArguments(entrypoint));
+            process = new NodeProcess(service.name(), inside(image.workdir()), List.of(), environment, log(""),
+                    jarArguments(entrypoint));
             running.add(process);
         }
 
