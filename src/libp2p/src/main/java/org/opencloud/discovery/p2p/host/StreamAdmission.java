@@ -50,14 +50,18 @@ final class StreamAdmission {
         if (reason == null) {
             return true;
         }
-        stream.reset();
-        refusedStreams.incrementAndGet();
+        refusedStreams.incrementAndGet(); // counted before the reset, which the sender may see at once
         LOG.debug("refused {}: {}", stream, reason);
         long now = System.nanoTime();
         Refusals refusals = recent.compute(peer, (p, old) -> old == null || now - old.sinceNanos() > windowNanos
                 ? new Refusals(now, 1) : new Refusals(old.sinceNanos(), old.count() + 1));
-        if (refusals.count() >= limit && recent.remove(peer, refusals)) {
+        boolean backOff = refusals.count() >= limit && recent.remove(peer, refusals);
+        if (backOff) {
             backOff(peer, now, stream.protocol(), reason);
+        }
+        stream.reset();
+        if (backOff) {
+            disconnect(peer);
         }
         return false;
     }
@@ -67,6 +71,9 @@ final class StreamAdmission {
         backoffs.incrementAndGet();
         LOG.warn("peer {} disconnected and refused for {} ms: {} streams refused within {} ms (the last on {}: {})",
                 peer, backoffNanos / 1_000_000, limit, windowNanos / 1_000_000, protocol, reason);
+    }
+
+    private void disconnect(PeerId peer) {
         for (Connection c : host.connections()) {
             if (c.remotePeer().equals(peer)) {
                 c.close();
