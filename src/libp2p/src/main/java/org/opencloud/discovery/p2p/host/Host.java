@@ -22,9 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -51,7 +48,7 @@ public final class Host implements AutoCloseable {
     private final AtomicLong refusedPeers = new AtomicLong();
     private final List<Multiaddr> listening = new CopyOnWriteArrayList<>();
     private volatile TcpTransport transport;
-    private volatile ScheduledExecutorService reaper;
+    private volatile IdleReaper reaper;
 
     public Host(HostConfig config) {
         this.config = config;
@@ -77,13 +74,8 @@ public final class Host implements AutoCloseable {
             close();
             throw e;
         }
-        reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "libp2p-idle-reaper");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(1, config.idleTimeout().toMillis() / 4);
-        reaper.scheduleAtFixedRate(this::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
+        reaper = new IdleReaper(this, config);
+        reaper.start();
         LOG.info("libp2p host {} listening on {}{}", peerId, listening,
                 config.privateNetworkKey() != null ? " (private network)" : "");
         return this;
@@ -92,7 +84,7 @@ public final class Host implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (reaper != null) {
-            reaper.shutdownNow();
+            reaper.close();
             reaper = null;
         }
         for (Connection c : List.copyOf(connections)) {
@@ -206,6 +198,17 @@ public final class Host implements AutoCloseable {
     /** Times a peer was disconnected and backed off for repeated stream refusals. */
     public long peerBackoffs() {
         return admission.backoffs();
+    }
+
+    /** Streams reset because no data moved on them for the stream idle timeout. */
+    public long idleStreamsReset() {
+        IdleReaper r = reaper;
+        return r == null ? 0 : r.idleStreamsReset();
+    }
+
+    /** True for the connection in use for its peer; the others are duplicates, closed once idle. */
+    boolean isPrimary(Connection connection) {
+        return primary.get(connection.remotePeer()) == connection;
     }
 
     StreamAdmission admission() {
@@ -326,23 +329,5 @@ public final class Host implements AutoCloseable {
 
     void peerRefused() {
         refusedPeers.incrementAndGet();
-    }
-
-    /** Closes connections without streams for longer than the idle timeout, and duplicates once idle. */
-    private void closeIdleConnections() {
-        admission.prune();
-        long now = System.nanoTime();
-        long idle = config.idleTimeout().toNanos();
-        for (Connection c : connections) {
-            if (c.streamCount() > 0) {
-                c.touch();
-                continue;
-            }
-            boolean duplicate = primary.get(c.remotePeer()) != c;
-            if (duplicate || now - c.idleSinceNanos() > idle) {
-                LOG.debug("closing idle {}", c);
-                c.close();
-            }
-        }
     }
 }

@@ -31,6 +31,7 @@ public final class HostConfig {
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration dialTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofMinutes(2);
+    private Duration streamIdleTimeout = Duration.ofMinutes(1);
     private int ioThreads;
 
     public static HostConfig withIdentity(PrivateKey identity) {
@@ -127,6 +128,12 @@ public final class HostConfig {
         return this;
     }
 
+    /** A stream on which no data went either way for this long is reset. */
+    public HostConfig streamIdleTimeout(Duration timeout) {
+        this.streamIdleTimeout = Objects.requireNonNull(timeout, "streamIdleTimeout");
+        return this;
+    }
+
     /** Event-loop threads; 0 lets Netty choose. */
     public HostConfig ioThreads(int threads) {
         this.ioThreads = threads;
@@ -195,6 +202,10 @@ public final class HostConfig {
 
     public Duration idleTimeout() {
         return idleTimeout;
+    }
+
+    public Duration streamIdleTimeout() {
+        return streamIdleTimeout;
     }
 
     public int ioThreads() {
