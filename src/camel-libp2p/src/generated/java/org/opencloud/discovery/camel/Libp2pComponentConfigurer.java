@@ -56,6 +56,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "privateNetworkRequired": target.setPrivateNetworkRequired(property(camelContext, boolean.class, value)); return true;
         case "streamgate":
         case "streamGate": target.setStreamGate(property(camelContext, org.opencloud.discovery.p2p.host.StreamGate.class, value)); return true;
+        case "streamidletimeout":
+        case "streamIdleTimeout": target.setStreamIdleTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "streamrefusalwindow":
         case "streamRefusalWindow": target.setStreamRefusalWindow(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "streamrefusalsbeforebackoff":
@@ -107,6 +109,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "privateNetworkRequired": return boolean.class;
         case "streamgate":
         case "streamGate": return org.opencloud.discovery.p2p.host.StreamGate.class;
+        case "streamidletimeout":
+        case "streamIdleTimeout": return long.class;
         case "streamrefusalwindow":
         case "streamRefusalWindow": return long.class;
         case "streamrefusalsbeforebackoff":
@@ -154,6 +158,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "privateNetworkRequired": return target.isPrivateNetworkRequired();
         case "streamgate":
         case "streamGate": return target.getStreamGate();
+        case "streamidletimeout":
+        case "streamIdleTimeout": return target.getStreamIdleTimeout();
         case "streamrefusalwindow":
         case "streamRefusalWindow": return target.getStreamRefusalWindow();
         case "streamrefusalsbeforebackoff":

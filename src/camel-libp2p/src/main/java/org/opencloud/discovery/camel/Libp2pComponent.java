@@ -51,6 +51,8 @@ public class Libp2pComponent extends DefaultComponent {
     private long handshakeTimeout = 10000;
     @Metadata(label = "advanced", defaultValue = "120000", javaType = "java.time.Duration")
     private long idleTimeout = 120000;
+    @Metadata(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration")
+    private long streamIdleTimeout = 60000;
     @Metadata(label = "advanced")
     private String agentVersion;
     @Metadata(label = "security", autowired = true)
@@ -156,6 +158,7 @@ public class Libp2pComponent extends DefaultComponent {
                 .maxMessageSize(maxMessageSize)
                 .handshakeTimeout(Duration.ofMillis(handshakeTimeout))
                 .idleTimeout(Duration.ofMillis(idleTimeout))
+                .streamIdleTimeout(Duration.ofMillis(streamIdleTimeout))
                 .streamRefusalsBeforeBackoff(streamRefusalsBeforeBackoff)
                 .streamRefusalWindow(Duration.ofMillis(streamRefusalWindow))
                 .peerBackoff(Duration.ofMillis(peerBackoff));
@@ -275,6 +278,15 @@ public class Libp2pComponent extends DefaultComponent {
     /** A connection without streams for this long is closed (milliseconds, or a duration such as 2m). */
     public void setIdleTimeout(long idleTimeout) {
         this.idleTimeout = idleTimeout;
+    }
+
+    public long getStreamIdleTimeout() {
+        return streamIdleTimeout;
+    }
+
+    /** A stream on which no data moved either way for this long is reset (milliseconds, or a duration such as 1m). */
+    public void setStreamIdleTimeout(long streamIdleTimeout) {
+        this.streamIdleTimeout = streamIdleTimeout;
     }
 
     public String getAgentVersion() {
