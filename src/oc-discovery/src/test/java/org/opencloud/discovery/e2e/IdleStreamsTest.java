@@ -44,11 +44,7 @@ class IdleStreamsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {a, partner}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
+        NodeFixture.closeAll(a, partner);
     }
 
     @Test

@@ -61,11 +61,7 @@ class StrangerFloodTest {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {a, withBackoff, partner, stranger}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
+        NodeFixture.closeAll(a, withBackoff, partner, stranger);
     }
 
     @Test
