@@ -50,8 +50,18 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxStreamsPerConnection": target.setMaxStreamsPerConnection(property(camelContext, int.class, value)); return true;
         case "peeraddressresolver":
         case "peerAddressResolver": target.setPeerAddressResolver(property(camelContext, org.opencloud.discovery.camel.Libp2pPeerAddressResolver.class, value)); return true;
+        case "peerbackoff":
+        case "peerBackoff": target.setPeerBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "privatenetworkrequired":
         case "privateNetworkRequired": target.setPrivateNetworkRequired(property(camelContext, boolean.class, value)); return true;
+        case "streamgate":
+        case "streamGate": target.setStreamGate(property(camelContext, org.opencloud.discovery.p2p.host.StreamGate.class, value)); return true;
+        case "streamidletimeout":
+        case "streamIdleTimeout": target.setStreamIdleTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "streamrefusalwindow":
+        case "streamRefusalWindow": target.setStreamRefusalWindow(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "streamrefusalsbeforebackoff":
+        case "streamRefusalsBeforeBackoff": target.setStreamRefusalsBeforeBackoff(property(camelContext, int.class, value)); return true;
         case "swarmkeyfile":
         case "swarmKeyFile": target.setSwarmKeyFile(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -60,7 +70,7 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
 
     @Override
     public String[] getAutowiredNames() {
-        return new String[]{"connectionGate", "host", "peerAddressResolver"};
+        return new String[]{"connectionGate", "host", "peerAddressResolver", "streamGate"};
     }
 
     @Override
@@ -93,8 +103,18 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxStreamsPerConnection": return int.class;
         case "peeraddressresolver":
         case "peerAddressResolver": return org.opencloud.discovery.camel.Libp2pPeerAddressResolver.class;
+        case "peerbackoff":
+        case "peerBackoff": return long.class;
         case "privatenetworkrequired":
         case "privateNetworkRequired": return boolean.class;
+        case "streamgate":
+        case "streamGate": return org.opencloud.discovery.p2p.host.StreamGate.class;
+        case "streamidletimeout":
+        case "streamIdleTimeout": return long.class;
+        case "streamrefusalwindow":
+        case "streamRefusalWindow": return long.class;
+        case "streamrefusalsbeforebackoff":
+        case "streamRefusalsBeforeBackoff": return int.class;
         case "swarmkeyfile":
         case "swarmKeyFile": return java.lang.String.class;
         default: return null;
@@ -132,8 +152,18 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxStreamsPerConnection": return target.getMaxStreamsPerConnection();
         case "peeraddressresolver":
         case "peerAddressResolver": return target.getPeerAddressResolver();
+        case "peerbackoff":
+        case "peerBackoff": return target.getPeerBackoff();
         case "privatenetworkrequired":
         case "privateNetworkRequired": return target.isPrivateNetworkRequired();
+        case "streamgate":
+        case "streamGate": return target.getStreamGate();
+        case "streamidletimeout":
+        case "streamIdleTimeout": return target.getStreamIdleTimeout();
+        case "streamrefusalwindow":
+        case "streamRefusalWindow": return target.getStreamRefusalWindow();
+        case "streamrefusalsbeforebackoff":
+        case "streamRefusalsBeforeBackoff": return target.getStreamRefusalsBeforeBackoff();
         case "swarmkeyfile":
         case "swarmKeyFile": return target.getSwarmKeyFile();
         default: return null;

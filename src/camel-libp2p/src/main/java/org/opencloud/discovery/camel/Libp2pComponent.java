@@ -12,6 +12,7 @@ import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.host.ConnectionGate;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.host.HostConfig;
+import org.opencloud.discovery.p2p.host.StreamGate;
 import org.opencloud.discovery.p2p.pnet.SwarmKey;
 import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.slf4j.Logger;
@@ -50,10 +51,20 @@ public class Libp2pComponent extends DefaultComponent {
     private long handshakeTimeout = 10000;
     @Metadata(label = "advanced", defaultValue = "120000", javaType = "java.time.Duration")
     private long idleTimeout = 120000;
+    @Metadata(label = "advanced", defaultValue = "60000", javaType = "java.time.Duration")
+    private long streamIdleTimeout = 60000;
     @Metadata(label = "advanced")
     private String agentVersion;
     @Metadata(label = "security", autowired = true)
     private ConnectionGate connectionGate;
+    @Metadata(label = "security", autowired = true)
+    private StreamGate streamGate;
+    @Metadata(label = "security", defaultValue = "10")
+    private int streamRefusalsBeforeBackoff = 10;
+    @Metadata(label = "security", defaultValue = "10000", javaType = "java.time.Duration")
+    private long streamRefusalWindow = 10000;
+    @Metadata(label = "security", defaultValue = "60000", javaType = "java.time.Duration")
+    private long peerBackoff = 60000;
     @Metadata(label = "producer", autowired = true)
     private Libp2pPeerAddressResolver peerAddressResolver;
     @Metadata(label = "advanced", autowired = true)
@@ -146,7 +157,11 @@ public class Libp2pComponent extends DefaultComponent {
                 .maxStreamsPerConnection(maxStreamsPerConnection)
                 .maxMessageSize(maxMessageSize)
                 .handshakeTimeout(Duration.ofMillis(handshakeTimeout))
-                .idleTimeout(Duration.ofMillis(idleTimeout));
+                .idleTimeout(Duration.ofMillis(idleTimeout))
+                .streamIdleTimeout(Duration.ofMillis(streamIdleTimeout))
+                .streamRefusalsBeforeBackoff(streamRefusalsBeforeBackoff)
+                .streamRefusalWindow(Duration.ofMillis(streamRefusalWindow))
+                .peerBackoff(Duration.ofMillis(peerBackoff));
         for (String address : listenAddresses.split(",")) {
             if (!address.isBlank()) {
                 config.listen(Multiaddr.of(address.trim()));
@@ -160,6 +175,9 @@ public class Libp2pComponent extends DefaultComponent {
         }
         if (connectionGate != null) {
             config.gate(connectionGate);
+        }
+        if (streamGate != null) {
+            config.streamGate(streamGate);
         }
         Host created = new Host(config);
         StandardProtocols.install(created);
@@ -262,6 +280,15 @@ public class Libp2pComponent extends DefaultComponent {
         this.idleTimeout = idleTimeout;
     }
 
+    public long getStreamIdleTimeout() {
+        return streamIdleTimeout;
+    }
+
+    /** A stream on which no data moved either way for this long is reset (milliseconds, or a duration such as 1m). */
+    public void setStreamIdleTimeout(long streamIdleTimeout) {
+        this.streamIdleTimeout = streamIdleTimeout;
+    }
+
     public String getAgentVersion() {
         return agentVersion;
     }
@@ -278,6 +305,45 @@ public class Libp2pComponent extends DefaultComponent {
     /** Decides which authenticated peers may connect (a bean implementing ConnectionGate). */
     public void setConnectionGate(ConnectionGate connectionGate) {
         this.connectionGate = connectionGate;
+    }
+
+    public StreamGate getStreamGate() {
+        return streamGate;
+    }
+
+    /**
+     * Decides which inbound streams reach their consumer once their protocol is agreed, before any byte is read (a bean
+     * implementing StreamGate); a refused stream is reset.
+     */
+    public void setStreamGate(StreamGate streamGate) {
+        this.streamGate = streamGate;
+    }
+
+    public int getStreamRefusalsBeforeBackoff() {
+        return streamRefusalsBeforeBackoff;
+    }
+
+    /** A peer with this many streams refused by the streamGate within streamRefusalWindow is disconnected and backed off. */
+    public void setStreamRefusalsBeforeBackoff(int streamRefusalsBeforeBackoff) {
+        this.streamRefusalsBeforeBackoff = streamRefusalsBeforeBackoff;
+    }
+
+    public long getStreamRefusalWindow() {
+        return streamRefusalWindow;
+    }
+
+    /** The window in which streamRefusalsBeforeBackoff refusals back a peer off (milliseconds, or a duration such as 10s). */
+    public void setStreamRefusalWindow(long streamRefusalWindow) {
+        this.streamRefusalWindow = streamRefusalWindow;
+    }
+
+    public long getPeerBackoff() {
+        return peerBackoff;
+    }
+
+    /** How long a backed-off peer's connections are refused (milliseconds, or a duration such as 1m). */
+    public void setPeerBackoff(long peerBackoff) {
+        this.peerBackoff = peerBackoff;
     }
 
     public Libp2pPeerAddressResolver getPeerAddressResolver() {

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * The node's own metrics, beside Camel's route metrics, on the registry that the management server exports
  * for Prometheus ({@code /observe/metrics}): events in and out per protocol and partner, rejected messages
  * and refused peers by reason, delivery retries and undelivered events per partner, and the libp2p host's
- * connections and streams. Partner labels stay few: only partners send and receive events.
+ * connections, streams, refused streams, idle streams reset and backed-off peers. Partner labels stay few: only partners send and receive events.
  */
 public final class NodeMetrics {
     private final MeterRegistry registry;
@@ -39,6 +39,13 @@ public final class NodeMetrics {
                 .description("open libp2p streams").register(registry);
         FunctionCounter.builder("oc.libp2p.upgrades.failed", host, h -> h.get().failedUpgrades())
                 .description("connections that failed the pnet/Noise/yamux upgrade").register(registry);
+        FunctionCounter.builder("oc.libp2p.streams.refused", host, h -> h.get().refusedStreams())
+                .description("inbound streams the stream gate reset before reading them").register(registry);
+        FunctionCounter.builder("oc.libp2p.peers.backedoff", host, h -> h.get().peerBackoffs())
+                .description("peers disconnected and refused for a while after repeated stream refusals")
+                .register(registry);
+        FunctionCounter.builder("oc.libp2p.streams.idle.reset", host, h -> h.get().idleStreamsReset())
+                .description("streams reset because no data moved on them for streamIdleTimeout").register(registry);
     }
 
     /** An event a peer sent on {@code protocol}, accepted. */

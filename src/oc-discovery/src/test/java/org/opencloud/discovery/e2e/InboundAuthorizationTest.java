@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opencloud.discovery.e2e.NodeFixture.assertNothing;
 import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
 
-/** Spec 4: create/update/delete only from partners, blacklisted peers refused at connection time. */
+/**
+ * Spec 4: create/update/delete only from partners, refused when the stream opens (before the node reads
+ * it); blacklisted peers refused at connection time.
+ */
 @RequiresTools(commands = {"node", "npm"}, install = JsPeer.JS_INSTALL)
 class InboundAuthorizationTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
@@ -79,22 +82,26 @@ class InboundAuthorizationTest {
     @ValueSource(strings = {"create", "update", "delete"})
     void knownNonPartnerIsRefused(String action) {
         long before = refusals("NOT_PARTNER");
+        long refusedStreams = a.node().host().refusedStreams();
 
         JsonNode outcome = attempt(known, action);
 
         assertEquals("error", outcome.get("event").asText(), "the sender sees its stream reset: " + outcome);
         assertNothing(anythingOnA, Duration.ofMillis(500));
+        assertEquals(refusedStreams + 1, a.node().host().refusedStreams(), "refused by the stream gate, unread");
         assertEquals(before + 1, refusals("NOT_PARTNER")); // logged at most once a second per reason (RateLimitedLogTest)
     }
 
     @Test
     void unknownPeerIsRefused() {
         long before = refusals("UNKNOWN_PEER");
+        long refusedStreams = a.node().host().refusedStreams();
 
         JsonNode outcome = attempt(stranger, "create");
 
         assertEquals("error", outcome.get("event").asText(), "the sender sees its stream reset: " + outcome);
         assertNothing(anythingOnA, Duration.ofMillis(500));
+        assertEquals(refusedStreams + 1, a.node().host().refusedStreams(), "refused by the stream gate, unread");
         assertEquals(before + 1, refusals("UNKNOWN_PEER"));
         assertLogged("UNKNOWN_PEER", stranger.peerId());
     }

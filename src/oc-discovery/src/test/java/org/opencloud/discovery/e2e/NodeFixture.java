@@ -301,11 +301,11 @@ final class NodeFixture implements AutoCloseable {
         }
     }
 
-    /** Closes the nodes that were started; null entries (a setup that failed half way) are skipped. */
-    static void closeAll(NodeFixture... nodes) throws Exception {
-        for (NodeFixture node : nodes) {
-            if (node != null) {
-                node.close();
+    /** Closes the nodes (and peers) that were started; null entries (a setup that failed half way) are skipped. */
+    static void closeAll(AutoCloseable... started) throws Exception {
+        for (AutoCloseable closeable : started) {
+            if (closeable != null) {
+                closeable.close();
             }
         }
     }

@@ -11,7 +11,6 @@ import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.host.HostConfig;
-import org.opencloud.discovery.p2p.host.Stream;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -101,14 +101,21 @@ class ObservabilityTest {
 
         String refused = "oc_peers_refused_total{reason=\"UNKNOWN_PEER\"}";
         double refusedBefore = metric(httpB, refused);
+        String refusedStreams = "oc_libp2p_streams_refused_total";
+        double refusedStreamsBefore = metric(httpB, refusedStreams);
         try (Host stranger = new Host(HostConfig.withIdentity(PrivateKey.generate())).start()) {
-            Stream stream = stranger.newStream(Multiaddr.of(b.address()), List.of(CREATE)).get(10, TimeUnit.SECONDS);
-            stream.write(Unpooled.wrappedBuffer("{\"from\":\"x\"}\n".getBytes(StandardCharsets.UTF_8)));
-            stream.closeWrite();
-            assertThrows(ExecutionException.class, () -> stream.readToEnd(1024).get(10, TimeUnit.SECONDS),
-                    "B resets the stranger's stream");
+            CompletableFuture<byte[]> reply = stranger.newStream(Multiaddr.of(b.address()), List.of(CREATE))
+                    .thenCompose(stream -> {
+                        stream.write(Unpooled.wrappedBuffer("{\"from\":\"x\"}\n".getBytes(StandardCharsets.UTF_8)));
+                        stream.closeWrite();
+                        return stream.readToEnd(1024);
+                    });
+            assertThrows(ExecutionException.class, () -> reply.get(10, TimeUnit.SECONDS),
+                    "B resets the stranger's stream, at its opening or at its first write");
         }
         assertEquals(refusedBefore + 1, metric(httpB, refused), "B counted the refusal by reason");
+        assertEquals(refusedStreamsBefore + 1, metric(httpB, refusedStreams), "B's stream gate refused it");
+        assertEquals(0, metric(httpB, "oc_libp2p_peers_backedoff_total"), "one refusal backs no peer off");
     }
 
     /** A's delivery is counted once B has closed the stream, which may be just after B published. */

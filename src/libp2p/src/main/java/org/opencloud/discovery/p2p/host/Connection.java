@@ -92,7 +92,7 @@ public final class Connection {
         return result;
     }
 
-    /** Serves a stream the peer opened: agrees on a protocol we handle, then calls its handler. */
+    /** Serves a stream the peer opened: agrees on a protocol we handle, asks the stream gate, then calls its handler. */
     void accept(MuxedStream muxed) {
         negotiate(muxed, MultistreamNegotiation.responder(p -> host.handler(p) != null)).addListener(n -> {
             if (!n.isSuccess()) {
@@ -100,6 +100,9 @@ public final class Connection {
                 return;
             }
             Stream stream = (Stream) n.getNow();
+            if (!host.admission().admit(stream)) {
+                return;
+            }
             StreamHandler handler = host.handler(stream.protocol());
             try {
                 if (handler == null) { // unregistered since the negotiation

@@ -26,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Upgrades a raw TCP channel into a {@link Connection}, in go-libp2p's order: private network (when a
- * key is set), multistream-select of {@code /noise}, the Noise XX handshake, the gate, then yamux,
- * chosen inside Noise when both sides offered it or else by a second multistream round. Each step's
- * handler installs the next one before it removes itself, so pipelined bytes flow on. A failure at
- * any step closes the channel and is reported with the step's name.
+ * key is set), multistream-select of {@code /noise}, the Noise XX handshake, the gates (backed-off peers,
+ * then the connection gate), then yamux, chosen inside Noise when both sides offered it or else by a
+ * second multistream round. Each step's handler installs the next one before it removes itself, so
+ * pipelined bytes flow on. A failure at any step closes the channel and is reported with the step's name.
  */
 final class ConnectionUpgrader {
     static final String NOISE = "/noise";
@@ -110,6 +110,11 @@ final class ConnectionUpgrader {
             }
             NoiseSession session = (NoiseSession) f.getNow();
             step = "gate";
+            if (host.admission().isBackedOff(session.remotePeerId())) {
+                host.peerRefused();
+                fail(new Libp2pException("peer " + session.remotePeerId() + " is backed off"), true);
+                return;
+            }
             String refusal = config.gate().refusal(session.remotePeerId(), remoteAddress(), inbound);
             if (refusal != null) {
                 host.peerRefused();
@@ -162,6 +167,11 @@ final class ConnectionUpgrader {
         }
 
         private void fail(Throwable cause) {
+            fail(cause, false);
+        }
+
+        /** {@code quiet}: logged at debug, for refusals that would otherwise repeat a warning per attempt. */
+        private void fail(Throwable cause, boolean quiet) {
             if (step == null) {
                 return;
             }
@@ -172,7 +182,11 @@ final class ConnectionUpgrader {
             String who = dial != null ? dial.address().toString() : String.valueOf(channel.remoteAddress());
             Libp2pException error = new Libp2pException((inbound ? "inbound" : "outbound") + " connection "
                     + (inbound ? "from " : "to ") + who + " failed at " + failedStep + ": " + cause.getMessage(), cause);
-            LOG.warn("{}", error.getMessage());
+            if (quiet) {
+                LOG.debug("{}", error.getMessage());
+            } else {
+                LOG.warn("{}", error.getMessage());
+            }
             channel.close();
             if (dial != null) {
                 dial.result().completeExceptionally(error);

@@ -24,9 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -43,6 +40,7 @@ public final class Host implements AutoCloseable {
     private final HostConfig config;
     private final PeerId peerId;
     private final ConnectionUpgrader upgrader;
+    private final StreamAdmission admission;
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
     private final Map<PeerId, Connection> primary = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -52,12 +50,13 @@ public final class Host implements AutoCloseable {
     private final AtomicLong refusedPeers = new AtomicLong();
     private final List<Multiaddr> listening = new CopyOnWriteArrayList<>();
     private volatile TcpTransport transport;
-    private volatile ScheduledExecutorService reaper;
+    private volatile IdleReaper reaper;
 
     public Host(HostConfig config) {
         this.config = config;
         this.peerId = config.identity().peerId();
         this.upgrader = new ConnectionUpgrader(this, config);
+        this.admission = new StreamAdmission(this, config);
     }
 
     /** Binds every listen address. */
@@ -77,13 +76,8 @@ public final class Host implements AutoCloseable {
             close();
             throw e;
         }
-        reaper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "libp2p-idle-reaper");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(1, config.idleTimeout().toMillis() / 4);
-        reaper.scheduleAtFixedRate(this::closeIdleConnections, period, period, TimeUnit.MILLISECONDS);
+        reaper = new IdleReaper(this, config);
+        reaper.start();
         LOG.info("libp2p host {} listening on {}{}", peerId, listening,
                 config.privateNetworkKey() != null ? " (private network)" : "");
         return this;
@@ -92,7 +86,7 @@ public final class Host implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (reaper != null) {
-            reaper.shutdownNow();
+            reaper.close();
             reaper = null;
         }
         for (Connection c : List.copyOf(connections)) {
@@ -203,9 +197,34 @@ public final class Host implements AutoCloseable {
         return failedUpgrades.get();
     }
 
-    /** Connections the gate refused. */
+    /** Connections refused once authenticated: by the connection gate, or because the peer is backed off. */
     public long refusedPeers() {
         return refusedPeers.get();
+    }
+
+    /** Inbound streams the stream gate refused. */
+    public long refusedStreams() {
+        return admission.refusedStreams();
+    }
+
+    /** Times a peer was disconnected and backed off for repeated stream refusals. */
+    public long peerBackoffs() {
+        return admission.backoffs();
+    }
+
+    /** Streams reset because no data moved on them for the stream idle timeout. */
+    public long idleStreamsReset() {
+        IdleReaper r = reaper;
+        return r == null ? 0 : r.idleStreamsReset();
+    }
+
+    /** True for the connection in use for its peer; the others are duplicates, closed once idle. */
+    boolean isPrimary(Connection connection) {
+        return primary.get(connection.remotePeer()) == connection;
+    }
+
+    StreamAdmission admission() {
+        return admission;
     }
 
     /**
@@ -322,22 +341,5 @@ public final class Host implements AutoCloseable {
 
     void peerRefused() {
         refusedPeers.incrementAndGet();
-    }
-
-    /** Closes connections without streams for longer than the idle timeout, and duplicates once idle. */
-    private void closeIdleConnections() {
-        long now = System.nanoTime();
-        long idle = config.idleTimeout().toNanos();
-        for (Connection c : connections) {
-            if (c.streamCount() > 0) {
-                c.touch();
-                continue;
-            }
-            boolean duplicate = primary.get(c.remotePeer()) != c;
-            if (duplicate || now - c.idleSinceNanos() > idle) {
-                LOG.debug("closing idle {}", c);
-                c.close();
-            }
-        }
     }
 }

@@ -21,12 +21,17 @@ public final class HostConfig {
     private String agentVersion = "oc-discovery-camel/" + Objects.requireNonNullElse(
             HostConfig.class.getPackage().getImplementationVersion(), "dev");
     private ConnectionGate gate = ConnectionGate.ALLOW_ALL;
+    private StreamGate streamGate = StreamGate.ALLOW_ALL;
+    private int streamRefusalsBeforeBackoff = 10;
+    private Duration streamRefusalWindow = Duration.ofSeconds(10);
+    private Duration peerBackoff = Duration.ofMinutes(1);
     private int maxConnections = 1024;
     private int maxStreamsPerConnection = 1000;
     private int maxMessageSize = 4 << 20;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration dialTimeout = Duration.ofSeconds(10);
     private Duration idleTimeout = Duration.ofMinutes(2);
+    private Duration streamIdleTimeout = Duration.ofMinutes(1);
     private int ioThreads;
 
     public static HostConfig withIdentity(PrivateKey identity) {
@@ -60,6 +65,32 @@ public final class HostConfig {
 
     public HostConfig gate(ConnectionGate gate) {
         this.gate = Objects.requireNonNull(gate, "gate");
+        return this;
+    }
+
+    /** Decides which inbound streams reach their handler, once their protocol is agreed. */
+    public HostConfig streamGate(StreamGate gate) {
+        this.streamGate = Objects.requireNonNull(gate, "streamGate");
+        return this;
+    }
+
+    /** A peer whose streams the stream gate refuses this often within the window is backed off. */
+    public HostConfig streamRefusalsBeforeBackoff(int refusals) {
+        if (refusals < 1) {
+            throw new IllegalArgumentException("streamRefusalsBeforeBackoff must be at least 1, not " + refusals);
+        }
+        this.streamRefusalsBeforeBackoff = refusals;
+        return this;
+    }
+
+    public HostConfig streamRefusalWindow(Duration window) {
+        this.streamRefusalWindow = Objects.requireNonNull(window, "streamRefusalWindow");
+        return this;
+    }
+
+    /** How long a backed-off peer stays disconnected: its new connections are refused meanwhile. */
+    public HostConfig peerBackoff(Duration backoff) {
+        this.peerBackoff = Objects.requireNonNull(backoff, "peerBackoff");
         return this;
     }
 
@@ -97,6 +128,12 @@ public final class HostConfig {
         return this;
     }
 
+    /** A stream on which no data went either way for this long is reset. */
+    public HostConfig streamIdleTimeout(Duration timeout) {
+        this.streamIdleTimeout = Objects.requireNonNull(timeout, "streamIdleTimeout");
+        return this;
+    }
+
     /** Event-loop threads; 0 lets Netty choose. */
     public HostConfig ioThreads(int threads) {
         this.ioThreads = threads;
@@ -127,6 +164,22 @@ public final class HostConfig {
         return gate;
     }
 
+    public StreamGate streamGate() {
+        return streamGate;
+    }
+
+    public int streamRefusalsBeforeBackoff() {
+        return streamRefusalsBeforeBackoff;
+    }
+
+    public Duration streamRefusalWindow() {
+        return streamRefusalWindow;
+    }
+
+    public Duration peerBackoff() {
+        return peerBackoff;
+    }
+
     public int maxConnections() {
         return maxConnections;
     }
@@ -149,6 +202,10 @@ public final class HostConfig {
 
     public Duration idleTimeout() {
         return idleTimeout;
+    }
+
+    public Duration streamIdleTimeout() {
+        return streamIdleTimeout;
     }
 
     public int ioThreads() {

@@ -63,6 +63,22 @@ public final class Authorization {
         }
     }
 
+    /**
+     * The stream gate, asked when a peer opens a stream, before any byte of it is read: null when the
+     * peer may send on {@code protocolId}, else the refusal reason name, counted and logged as
+     * {@link #authorize} does (the refused message never reaches a route, so it is counted once).
+     * Protocols that carry no resource action (identify, ping) are admitted: the connection gate
+     * already refused blacklisted peers.
+     */
+    public String streamRefusal(String peerId, String protocolId) {
+        ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);
+        if (protocol == null) {
+            return null;
+        }
+        Reason reason = decide(directory.findByPeerId(peerId), protocol.action());
+        return reason == null ? null : refuse(peerId, protocol.action().name(), reason).name();
+    }
+
     /** {@link #authorize} for the action a resource protocol carries; UNKNOWN_ACTION for other protocols. */
     public void authorizeProtocol(String peerId, String protocolId) {
         ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);

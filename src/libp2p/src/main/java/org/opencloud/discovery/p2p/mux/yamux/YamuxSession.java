@@ -21,6 +21,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.PromiseNotifier;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
@@ -167,6 +168,20 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     public boolean isOpen() {
         return ctx != null && !closed && !localGoingAway && ctx.channel().isActive();
+    }
+
+    /** Resets, on the event loop, each stream that moved no data for {@code idle}, and reports it to {@code onReset}. */
+    public void resetIdleStreams(Duration idle, Runnable onReset) {
+        runOnLoop(ctx.executor(), () -> {
+            long now = System.nanoTime();
+            for (YamuxStream stream : new ArrayList<>(streams.values())) {
+                if (stream.idleNanos(now) > idle.toNanos()) {
+                    log.debug("yamux {}: resetting stream {}, no data for {}", this, stream.id(), idle);
+                    stream.reset();
+                    onReset.run();
+                }
+            }
+        });
     }
 
     /** Open streams; read it on the event loop for an exact value. */

@@ -48,6 +48,7 @@ final class YamuxStream implements MuxedStream {
     private Throwable resetCause;
     private boolean resetDelivered;
     private boolean closed;
+    private long lastDataNanos = System.nanoTime();
 
     YamuxStream(YamuxSession session, int id, boolean initiator, YamuxConfig config) {
         this.session = session;
@@ -123,6 +124,7 @@ final class YamuxStream implements MuxedStream {
             int length = (int) Math.min(Math.min(data.readableBytes(), sendCredit), outbound.maxFrameSize());
             outbound.writeData(id, data.readRetainedSlice(length));
             sendCredit -= length;
+            lastDataNanos = System.nanoTime();
         }
     }
 
@@ -232,8 +234,14 @@ final class YamuxStream implements MuxedStream {
             data.release();
             return;
         }
+        lastDataNanos = System.nanoTime();
         held.add(data);
         deliverHeld();
+    }
+
+    /** Nanoseconds since data last went out or came in on this stream. */
+    long idleNanos(long nowNanos) {
+        return nowNanos - lastDataNanos;
     }
 
     void onRemoteFin() {
