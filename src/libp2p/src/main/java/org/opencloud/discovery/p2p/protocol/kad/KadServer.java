@@ -1,0 +1,157 @@
+package org.opencloud.discovery.p2p.protocol.kad;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.opencloud.discovery.p2p.core.Libp2pException;
+import org.opencloud.discovery.p2p.core.PeerId;
+import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.host.Stream;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto;
+import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto.Message;
+import org.opencloud.discovery.p2p.record.InvalidRecordException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Answers DHT requests on inbound streams, one at a time and as many as the peer sends (go reuses a stream).
+ * A request we cannot or will not answer (malformed, unknown type, invalid or stale record) resets the stream
+ * and is counted; the peer learns it was refused, as go's handlers do on error.
+ */
+final class KadServer {
+    private static final Logger LOG = LoggerFactory.getLogger(KadServer.class);
+
+    private final Host host;
+    private final RoutingTable table;
+    private final RecordStore store;
+    private final RecordValidators validators;
+    private final int maxMessageSize;
+    private final AtomicLong refused = new AtomicLong();
+
+    KadServer(Host host, RoutingTable table, RecordStore store, RecordValidators validators, int maxMessageSize) {
+        this.host = host;
+        this.table = table;
+        this.store = store;
+        this.validators = validators;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    long refusedRequests() {
+        return refused.get();
+    }
+
+    void serve(Stream stream) {
+        PeerId from = stream.remotePeer();
+        stream.setListener(new KadFrameReader(maxMessageSize, new KadFrameReader.Frames() {
+            @Override
+            public void onFrame(MuxedStream s, byte[] frame) {
+                try {
+                    s.write(KadMessages.frame(answer(Message.parseFrom(frame))));
+                } catch (InvalidProtocolBufferException | Libp2pException e) {
+                    refuse(s, from, e.getMessage());
+                }
+            }
+
+            @Override
+            public void onEnd(MuxedStream s) {
+                s.closeWrite();
+            }
+
+            @Override
+            public void onFailure(MuxedStream s, String reason) {
+                if (!"stream reset".equals(reason)) {
+                    refused.incrementAndGet();
+                    LOG.debug("DHT stream from {} refused: {}", from, reason);
+                }
+            }
+        }));
+    }
+
+    private void refuse(MuxedStream s, PeerId from, String reason) {
+        refused.incrementAndGet();
+        LOG.debug("DHT request from {} refused: {}", from, reason);
+        s.reset();
+    }
+
+    /** The answer to {@code request}; a {@link Libp2pException} for one we refuse. */
+    Message answer(Message request) {
+        return switch (request.getType()) {
+            case FIND_NODE -> findNode(request);
+            case GET_VALUE -> getValue(request);
+            case PUT_VALUE -> putValue(request);
+            case PING -> Message.newBuilder().setType(Message.MessageType.PING).build();
+            default -> throw new Libp2pException("unsupported DHT request type " + request.getTypeValue());
+        };
+    }
+
+    private Message findNode(Message request) {
+        byte[] key = request.getKey().toByteArray();
+        Message.Builder answer = Message.newBuilder().setType(Message.MessageType.FIND_NODE).setKey(request.getKey());
+        if (host.peerId().equals(peerIdOrNull(key))) {
+            answer.addCloserPeers(KadMessages.peer(host.peerId(), host.advertisedAddresses()));
+        }
+        return addCloserPeers(answer, key).build();
+    }
+
+    private Message getValue(Message request) {
+        byte[] key = request.getKey().toByteArray();
+        validators.keyText(key);
+        Message.Builder answer = Message.newBuilder().setType(Message.MessageType.GET_VALUE).setKey(request.getKey());
+        RecordStore.Entry held = store.get(key);
+        if (held != null) {
+            try {
+                validators.validate(key, held.value()); // it may have expired since it was stored
+                answer.setRecord(KadProto.Record.newBuilder().setKey(request.getKey())
+                        .setValue(ByteString.copyFrom(held.value())).setTimeReceived(held.received().toString()));
+            } catch (InvalidRecordException e) {
+                store.remove(key);
+            }
+        }
+        return addCloserPeers(answer, key).build();
+    }
+
+    private Message putValue(Message request) {
+        if (!request.hasRecord() || !request.getRecord().getKey().equals(request.getKey())) {
+            throw new Libp2pException("PUT_VALUE whose message key is not its record's key");
+        }
+        byte[] key = request.getKey().toByteArray();
+        byte[] value = request.getRecord().getValue().toByteArray();
+        if (value.length > store.maxValueSize()) {
+            throw new Libp2pException("PUT_VALUE of " + value.length + " bytes, limit " + store.maxValueSize());
+        }
+        validators.validate(key, value);
+        RecordStore.Entry held = store.get(key);
+        if (held != null && validHeld(key, held) && validators.select(key, List.of(value, held.value())) != 0) {
+            throw new InvalidRecordException("PUT_VALUE of a record older than the one held");
+        }
+        store.put(key, value);
+        return request;
+    }
+
+    private boolean validHeld(byte[] key, RecordStore.Entry held) {
+        try {
+            validators.validate(key, held.value());
+            return true;
+        } catch (InvalidRecordException e) {
+            return false;
+        }
+    }
+
+    private Message.Builder addCloserPeers(Message.Builder answer, byte[] key) {
+        for (KadPeer p : table.closest(KadId.ofKey(key), KadConfig.K)) {
+            answer.addCloserPeers(KadMessages.peer(p.id(), p.addresses()));
+        }
+        return answer;
+    }
+
+    private static PeerId peerIdOrNull(byte[] key) {
+        try {
+            return PeerId.fromBytes(key);
+        } catch (Libp2pException e) {
+            return null;
+        }
+    }
+}
