@@ -15,7 +15,6 @@ import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto.Message;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -27,20 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hostile DHT peers, raw Java hosts that write what they like: refused, bounded, and the node keeps serving. */
 class KadBadInputTest {
-    private final List<Host> hosts = new ArrayList<>();
-    private final List<KadDht> dhts = new ArrayList<>();
+    private final KadTestNetwork net = new KadTestNetwork();
 
     @AfterEach
     void stop() {
-        dhts.forEach(KadDht::close);
-        hosts.forEach(Host::close);
-    }
-
-    private KadDht dht() {
-        Host h = KadNetworkTest.host(hosts);
-        KadDht dht = KadDht.install(h, StandardProtocols.install(h), KadNetworkTest.config());
-        dhts.add(dht);
-        return dht;
+        net.close();
     }
 
     private static byte[] framed(byte[] body) {
@@ -52,7 +42,7 @@ class KadBadInputTest {
 
     /** Writes {@code raw} on a new DHT stream, ends it, and reads all the answer. */
     private static byte[] exchange(Host from, Host to, String protocol, byte[] raw) throws Exception {
-        Stream s = from.newStream(KadNetworkTest.addressOf(to), List.of(protocol)).get(10, TimeUnit.SECONDS);
+        Stream s = from.newStream(KadTestNetwork.addressOf(to), List.of(protocol)).get(10, TimeUnit.SECONDS);
         s.write(Unpooled.wrappedBuffer(raw));
         s.closeWrite();
         return s.readToEnd(1 << 20).get(10, TimeUnit.SECONDS);
@@ -66,9 +56,9 @@ class KadBadInputTest {
 
     @Test
     void malformedOversizedAndMismatchedRequestsResetTheirStreamAndAreCounted() throws Exception {
-        KadDht server = dht();
-        Host target = hosts.get(0);
-        Host raw = KadNetworkTest.host(hosts);
+        KadDht server = net.dht(KadTestNetwork.config());
+        Host target = net.hosts.get(0);
+        Host raw = net.host();
         String protocol = server.protocol();
         ByteString key = ByteString.copyFromUtf8("/test/k");
         List<byte[]> bad = List.of(
@@ -104,7 +94,7 @@ class KadBadInputTest {
 
     /** A DHT server that answers every request with {@code count} closer peers that do not exist. */
     private Host liar(int count) {
-        Host liar = KadNetworkTest.host(hosts);
+        Host liar = net.host();
         StandardProtocols.install(liar);
         Message.Builder answer = Message.newBuilder().setType(Message.MessageType.FIND_NODE);
         Random random = new Random(1);
@@ -127,18 +117,18 @@ class KadBadInputTest {
 
     @Test
     void anAnswerWithThousandsOfCloserPeersIsCutToKAndALargerOneRefused() throws Exception {
-        KadDht dht = dht();
+        KadDht dht = net.dht(KadTestNetwork.config());
         Host liar = liar(5_000);
-        dht.bootstrap(List.of(KadNetworkTest.addressOf(liar))).get(30, TimeUnit.SECONDS);
+        dht.bootstrap(List.of(KadTestNetwork.addressOf(liar))).get(30, TimeUnit.SECONDS);
         assertEquals(1, dht.cutAnswers());
         assertEquals(1, dht.tableSize(), "the liar answered; none of its peers did");
 
         Host bigLiar = liar(20_000); // about 1 MB: beyond the frame limit
-        dht.bootstrap(List.of(KadNetworkTest.addressOf(bigLiar))).get(30, TimeUnit.SECONDS);
+        dht.bootstrap(List.of(KadTestNetwork.addressOf(bigLiar))).get(30, TimeUnit.SECONDS);
         assertEquals(2, dht.cutAnswers(), "the first liar, asked again, is cut again; the big answer is refused whole");
 
-        KadDht peer = dht();
-        peer.bootstrap(List.of(KadNetworkTest.addressOf(hosts.get(0)))).get(30, TimeUnit.SECONDS);
+        KadDht peer = net.dht(KadTestNetwork.config());
+        peer.bootstrap(List.of(KadTestNetwork.addressOf(net.hosts.get(0)))).get(30, TimeUnit.SECONDS);
         assertTrue(peer.tableSize() >= 1, "the node keeps serving");
     }
 }

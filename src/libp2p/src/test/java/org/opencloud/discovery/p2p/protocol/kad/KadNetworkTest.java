@@ -4,16 +4,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
-import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.p2p.host.Host;
-import org.opencloud.discovery.p2p.host.HostConfig;
-import org.opencloud.discovery.p2p.protocol.StandardProtocols;
-import org.opencloud.discovery.p2p.protocol.identify.IdentifyService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -27,37 +21,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KadNetworkTest {
     private static final Logger LOG = LoggerFactory.getLogger(KadNetworkTest.class);
     static final int NODES = 16;
-    private final List<Host> hosts = new ArrayList<>();
-    private final List<KadDht> dhts = new ArrayList<>();
+    private final KadTestNetwork net = new KadTestNetwork();
+    private final List<Host> hosts = net.hosts;
+    private final List<KadDht> dhts = net.dhts;
 
     @AfterEach
     void stop() {
-        dhts.forEach(KadDht::close);
-        hosts.forEach(Host::close);
+        net.close();
     }
 
-    static KadConfig config() {
-        return new KadConfig().validator("test", new SeqValidator()).refreshInterval(Duration.ZERO)
-                .queryTimeout(Duration.ofSeconds(5)).lookupTimeout(Duration.ofSeconds(20));
-    }
-
-    static Host host(List<Host> hosts) {
-        Host h = new Host(HostConfig.withIdentity(PrivateKey.generate()).ioThreads(1)
-                .listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0")));
-        hosts.add(h);
-        return h.start();
+    private static KadConfig config() {
+        return KadTestNetwork.config();
     }
 
     private KadDht dht(KadConfig config) {
-        Host h = host(hosts);
-        IdentifyService identify = StandardProtocols.install(h);
-        KadDht dht = KadDht.install(h, identify, config);
-        dhts.add(dht);
-        return dht;
+        return net.dht(config);
     }
 
-    static Multiaddr addressOf(Host h) {
-        return h.listenAddresses().get(0).withPeerId(h.peerId());
+    private static Multiaddr addressOf(Host h) {
+        return KadTestNetwork.addressOf(h);
     }
 
     private void line(int n) throws Exception {
