@@ -154,7 +154,7 @@ public final class KadDht implements AutoCloseable {
     /** In server mode, stores a PUT_VALUE as a peer's would be; an exception when it loses or is invalid. */
     void storeLocally(Message put) {
         if (config.serverMode()) {
-            server.answer(put);
+            server.answer(put, host.peerId());
         }
     }
 

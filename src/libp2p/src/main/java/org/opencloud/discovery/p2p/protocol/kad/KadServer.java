@@ -49,7 +49,7 @@ final class KadServer {
             @Override
             public void onFrame(MuxedStream s, byte[] frame) {
                 try {
-                    s.write(KadMessages.frame(answer(Message.parseFrom(frame))));
+                    s.write(KadMessages.frame(answer(Message.parseFrom(frame), from)));
                 } catch (InvalidProtocolBufferException | Libp2pException e) {
                     refuse(s, from, e.getMessage());
                 }
@@ -76,27 +76,27 @@ final class KadServer {
         s.reset();
     }
 
-    /** The answer to {@code request}; a {@link Libp2pException} for one we refuse. */
-    Message answer(Message request) {
+    /** The answer to {@code request} of {@code from}; a {@link Libp2pException} for one we refuse. */
+    Message answer(Message request, PeerId from) {
         return switch (request.getType()) {
-            case FIND_NODE -> findNode(request);
-            case GET_VALUE -> getValue(request);
+            case FIND_NODE -> findNode(request, from);
+            case GET_VALUE -> getValue(request, from);
             case PUT_VALUE -> putValue(request);
             case PING -> Message.newBuilder().setType(Message.MessageType.PING).build();
             default -> throw new Libp2pException("unsupported DHT request type " + request.getTypeValue());
         };
     }
 
-    private Message findNode(Message request) {
+    private Message findNode(Message request, PeerId from) {
         byte[] key = request.getKey().toByteArray();
         Message.Builder answer = Message.newBuilder().setType(Message.MessageType.FIND_NODE).setKey(request.getKey());
         if (host.peerId().equals(peerIdOrNull(key))) {
             answer.addCloserPeers(KadMessages.peer(host.peerId(), host.advertisedAddresses()));
         }
-        return addCloserPeers(answer, key).build();
+        return addCloserPeers(answer, key, from).build();
     }
 
-    private Message getValue(Message request) {
+    private Message getValue(Message request, PeerId from) {
         byte[] key = request.getKey().toByteArray();
         validators.keyText(key);
         Message.Builder answer = Message.newBuilder().setType(Message.MessageType.GET_VALUE).setKey(request.getKey());
@@ -110,7 +110,7 @@ final class KadServer {
                 store.remove(key);
             }
         }
-        return addCloserPeers(answer, key).build();
+        return addCloserPeers(answer, key, from).build();
     }
 
     private Message putValue(Message request) {
@@ -140,9 +140,12 @@ final class KadServer {
         }
     }
 
-    private Message.Builder addCloserPeers(Message.Builder answer, byte[] key) {
-        for (KadPeer p : table.closest(KadId.ofKey(key), KadConfig.K)) {
-            answer.addCloserPeers(KadMessages.peer(p.id(), p.addresses()));
+    /** The k nearest peers of {@code key} but the asker, who knows where it is (as go answers). */
+    private Message.Builder addCloserPeers(Message.Builder answer, byte[] key, PeerId from) {
+        for (KadPeer p : table.closest(KadId.ofKey(key), KadConfig.K + 1)) {
+            if (!p.id().equals(from) && answer.getCloserPeersCount() < KadConfig.K) {
+                answer.addCloserPeers(KadMessages.peer(p.id(), p.addresses()));
+            }
         }
         return answer;
     }

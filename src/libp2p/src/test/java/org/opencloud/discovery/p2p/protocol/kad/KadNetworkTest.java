@@ -66,6 +66,7 @@ class KadNetworkTest {
     @Test
     void findPeerAndGetValueReachPeersTheAskerIsNotConnectedTo() throws Exception {
         line(NODES);
+        assertEquals(NODES - 1, dhts.get(0).refresh().get(30, TimeUnit.SECONDS), "the first host learnt of all");
         Host last = hosts.get(NODES - 1);
         PeerId first = hosts.get(0).peerId();
         long start = System.nanoTime();
