@@ -23,6 +23,7 @@ public final class KadConfig {
     private Duration queryTimeout = Duration.ofSeconds(10);
     private Duration lookupTimeout = Duration.ofSeconds(30);
     private Duration refreshInterval = Duration.ofMinutes(10);
+    private Duration idleStreamTimeout = Duration.ofMinutes(1);
     private final List<Multiaddr> bootstrapPeers = new ArrayList<>();
     private final RecordValidators validators = new RecordValidators();
 
@@ -88,6 +89,12 @@ public final class KadConfig {
         return this;
     }
 
+    /** An inbound stream with no request for this long is reset (go keeps its streams a minute). */
+    public KadConfig idleStreamTimeout(Duration timeout) {
+        this.idleStreamTimeout = timeout;
+        return this;
+    }
+
     /** A peer to join the DHT through, with {@code /p2p/<id>}. */
     public KadConfig bootstrapPeer(Multiaddr address) {
         if (address.peerId() == null) {
@@ -141,6 +148,10 @@ public final class KadConfig {
 
     Duration refreshInterval() {
         return refreshInterval;
+    }
+
+    Duration idleStreamTimeout() {
+        return idleStreamTimeout;
     }
 
     List<Multiaddr> bootstrapPeers() {

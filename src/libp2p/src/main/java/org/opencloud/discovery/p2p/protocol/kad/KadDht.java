@@ -42,7 +42,8 @@ public final class KadDht implements AutoCloseable {
         this.config = config;
         this.table = new RoutingTable(host.peerId(), KadConfig.K, p -> host.connectedPeers().contains(p));
         this.store = new RecordStore(config.maxRecords(), config.maxRecordSize(), config.maxRecordAge(), Clock.systemUTC());
-        this.server = new KadServer(host, table, store, config.validators(), config.maxMessageSize());
+        this.server = new KadServer(host, table, store, config.validators(), config.maxMessageSize(),
+                config.idleStreamTimeout());
         this.queries = new KadQueries(host, config, table);
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kad-refresh");

@@ -13,7 +13,10 @@ import org.opencloud.discovery.p2p.record.InvalidRecordException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,14 +32,17 @@ final class KadServer {
     private final RecordStore store;
     private final RecordValidators validators;
     private final int maxMessageSize;
+    private final Duration idleTimeout;
     private final AtomicLong refused = new AtomicLong();
 
-    KadServer(Host host, RoutingTable table, RecordStore store, RecordValidators validators, int maxMessageSize) {
+    KadServer(Host host, RoutingTable table, RecordStore store, RecordValidators validators, int maxMessageSize,
+              Duration idleTimeout) {
         this.host = host;
         this.table = table;
         this.store = store;
         this.validators = validators;
         this.maxMessageSize = maxMessageSize;
+        this.idleTimeout = idleTimeout;
     }
 
     long refusedRequests() {
@@ -45,9 +51,12 @@ final class KadServer {
 
     void serve(Stream stream) {
         PeerId from = stream.remotePeer();
+        AtomicLong lastRequest = new AtomicLong(System.nanoTime());
+        resetWhenIdle(stream, lastRequest, idleTimeout.toNanos());
         stream.setListener(new KadFrameReader(maxMessageSize, new KadFrameReader.Frames() {
             @Override
             public void onFrame(MuxedStream s, byte[] frame) {
+                lastRequest.set(System.nanoTime());
                 try {
                     s.write(KadMessages.frame(answer(Message.parseFrom(frame), from)));
                 } catch (InvalidProtocolBufferException | Libp2pException e) {
@@ -68,6 +77,22 @@ final class KadServer {
                 }
             }
         }));
+    }
+
+    /** Resets {@code stream} once no request came for {@code idle} ns: a peer cannot park streams here. */
+    private void resetWhenIdle(Stream stream, AtomicLong lastRequest, long idle) {
+        long wait = lastRequest.get() + idle - System.nanoTime();
+        CompletableFuture.delayedExecutor(Math.max(wait, 0), TimeUnit.NANOSECONDS).execute(() -> {
+            if (stream.closeFuture().isDone()) {
+                return;
+            }
+            if (System.nanoTime() - lastRequest.get() >= idle) {
+                LOG.debug("DHT stream from {} idle for {}: reset", stream.remotePeer(), idleTimeout);
+                stream.reset();
+            } else {
+                resetWhenIdle(stream, lastRequest, idle);
+            }
+        });
     }
 
     private void refuse(MuxedStream s, PeerId from, String reason) {

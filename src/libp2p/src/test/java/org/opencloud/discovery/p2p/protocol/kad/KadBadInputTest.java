@@ -15,6 +15,7 @@ import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto.Message;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -90,6 +91,18 @@ class KadBadInputTest {
         assertEquals(Message.MessageType.PUT_VALUE, unframe(answers).getType());
         assertEquals("3:ok", unframe(answers).getRecord().getValue().toStringUtf8());
         assertEquals(1, server.storedRecords());
+    }
+
+    @Test
+    void aStreamLeftWithoutARequestIsReset() throws Exception {
+        KadDht server = net.dht(KadTestNetwork.config().idleStreamTimeout(Duration.ofMillis(300)));
+        Host raw = net.host();
+        Stream parked = raw.newStream(KadTestNetwork.addressOf(net.hosts.get(0)), List.of(server.protocol()))
+                .get(10, TimeUnit.SECONDS);
+        long start = System.nanoTime();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> parked.readToEnd(1 << 16).get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("reset"), e.getCause().getMessage());
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(200));
     }
 
     /** A DHT server that answers every request with {@code count} closer peers that do not exist. */
