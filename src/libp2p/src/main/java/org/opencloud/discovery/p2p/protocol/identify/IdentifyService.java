@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * Answers identify with one message under 8 KiB, with this host's signed peer record, and asks every newly
@@ -37,6 +39,7 @@ public final class IdentifyService {
 
     private final Host host;
     private final Map<PeerId, PeerInfo> peers = new ConcurrentHashMap<>();
+    private final List<BiConsumer<PeerId, PeerInfo>> listeners = new CopyOnWriteArrayList<>();
 
     private IdentifyService(Host host) {
         this.host = host;
@@ -56,6 +59,11 @@ public final class IdentifyService {
     /** The latest identify answer of {@code peer}, or null. */
     public PeerInfo peer(PeerId peer) {
         return peers.get(peer);
+    }
+
+    /** Called with each identify answer once it is read, on the connection's event loop. */
+    public void onIdentified(BiConsumer<PeerId, PeerInfo> listener) {
+        listeners.add(listener);
     }
 
     private void answer(Stream stream) {
@@ -91,6 +99,7 @@ public final class IdentifyService {
                     PeerInfo info = decode(bytes, connection.remotePeer());
                     peers.put(connection.remotePeer(), info);
                     LOG.debug("identified {}: {} protocols {}", connection.remotePeer(), info.agentVersion(), info.protocols());
+                    listeners.forEach(l -> l.accept(connection.remotePeer(), info));
                     return info;
                 });
     }
