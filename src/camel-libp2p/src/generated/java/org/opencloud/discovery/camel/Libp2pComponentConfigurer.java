@@ -31,6 +31,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "connectiongate":
         case "connectionGate": target.setConnectionGate(property(camelContext, org.opencloud.discovery.p2p.host.ConnectionGate.class, value)); return true;
+        case "dhtconfig":
+        case "dhtConfig": target.setDhtConfig(property(camelContext, org.opencloud.discovery.p2p.protocol.kad.KadConfig.class, value)); return true;
         case "handshaketimeout":
         case "handshakeTimeout": target.setHandshakeTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": target.setHost(property(camelContext, org.opencloud.discovery.p2p.host.Host.class, value)); return true;
@@ -84,6 +86,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "bridgeErrorHandler": return boolean.class;
         case "connectiongate":
         case "connectionGate": return org.opencloud.discovery.p2p.host.ConnectionGate.class;
+        case "dhtconfig":
+        case "dhtConfig": return org.opencloud.discovery.p2p.protocol.kad.KadConfig.class;
         case "handshaketimeout":
         case "handshakeTimeout": return long.class;
         case "host": return org.opencloud.discovery.p2p.host.Host.class;
@@ -133,6 +137,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "connectiongate":
         case "connectionGate": return target.getConnectionGate();
+        case "dhtconfig":
+        case "dhtConfig": return target.getDhtConfig();
         case "handshaketimeout":
         case "handshakeTimeout": return target.getHandshakeTimeout();
         case "host": return target.getHost();

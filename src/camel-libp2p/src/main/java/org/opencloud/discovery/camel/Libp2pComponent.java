@@ -15,6 +15,9 @@ import org.opencloud.discovery.p2p.host.HostConfig;
 import org.opencloud.discovery.p2p.host.StreamGate;
 import org.opencloud.discovery.p2p.pnet.SwarmKey;
 import org.opencloud.discovery.p2p.protocol.StandardProtocols;
+import org.opencloud.discovery.p2p.protocol.identify.IdentifyService;
+import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
+import org.opencloud.discovery.p2p.protocol.kad.KadDht;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,8 +72,11 @@ public class Libp2pComponent extends DefaultComponent {
     private Libp2pPeerAddressResolver peerAddressResolver;
     @Metadata(label = "advanced", autowired = true)
     private Host host;
+    @Metadata(label = "advanced")
+    private KadConfig dhtConfig;
 
     private volatile Host activeHost;
+    private volatile KadDht activeDht;
     private ExecutorService workerPool;
     private ScheduledExecutorService timeoutScheduler;
     private Libp2pHealthCheck healthCheck;
@@ -130,6 +136,10 @@ public class Libp2pComponent extends DefaultComponent {
             HealthCheckRegistry.get(getCamelContext()).unregister(healthCheck);
             healthCheck = null;
         }
+        if (activeDht != null) {
+            activeDht.close();
+            activeDht = null;
+        }
         if (activeHost != null && activeHost != host) {
             activeHost.close();
         }
@@ -180,8 +190,29 @@ public class Libp2pComponent extends DefaultComponent {
             config.streamGate(streamGate);
         }
         Host created = new Host(config);
-        StandardProtocols.install(created);
-        return created.start();
+        IdentifyService identify = StandardProtocols.install(created);
+        created.start();
+        if (dhtConfig != null) { // after start: it bootstraps at once
+            activeDht = KadDht.install(created, identify, dhtConfig);
+        }
+        return created;
+    }
+
+    /** The DHT the component runs on the host it created ({@code dhtConfig}), or null. */
+    public KadDht activeDht() {
+        return activeDht;
+    }
+
+    public KadConfig getDhtConfig() {
+        return dhtConfig;
+    }
+
+    /**
+     * Run a Kademlia DHT on the host the component creates, configured by this bean (protocol prefix, server or
+     * client mode, validators per key namespace, bootstrap peers); none when unset, nor on a given host.
+     */
+    public void setDhtConfig(KadConfig dhtConfig) {
+        this.dhtConfig = dhtConfig;
     }
 
     /** The host in use while the component runs (given or created); null before start and after stop. */

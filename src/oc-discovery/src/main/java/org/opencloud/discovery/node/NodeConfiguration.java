@@ -11,6 +11,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.opencloud.discovery.camel.Libp2pComponent;
 import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
 import org.opencloud.discovery.propagation.directory.EmbeddedPeerStore;
@@ -18,6 +19,7 @@ import org.opencloud.discovery.propagation.directory.MongoPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerDirectorySync;
 import org.opencloud.discovery.propagation.directory.PeerJsonMapper;
+import org.opencloud.discovery.propagation.directory.SignedNodeRecords;
 import org.opencloud.discovery.propagation.directory.PeerStore;
 import org.opencloud.discovery.propagation.security.Authorization;
 import org.slf4j.Logger;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -37,6 +40,8 @@ import java.util.function.Supplier;
  * authorization that gates connections, the propagation bean, the node's metrics and readiness checks.
  */
 public final class NodeConfiguration implements CamelConfiguration {
+    /** A node record expiring later than this is refused: nobody's record lives for ever on the DHT. */
+    private static final Duration MAX_RECORD_LIFETIME = Duration.ofHours(1);
     private static final Logger LOG = LoggerFactory.getLogger(NodeConfiguration.class);
 
     @Override
@@ -79,7 +84,16 @@ public final class NodeConfiguration implements CamelConfiguration {
                 () -> host.get().peerId().toString(), metrics,
                 Integer.parseInt(props.resolveProperty("oc.considers.max-targets").orElse("256")), nats::maxPayload));
         context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
-        context.getRegistry().bind("peerSearch", new PeerSearch(directory, new PeerJsonMapper(codec.tolerantJson()), codec));
+        SignedNodeRecords records = new SignedNodeRecords(codec.tolerantJson(), Clock.systemUTC(), MAX_RECORD_LIFETIME);
+        context.getRegistry().bind("kadConfig", new KadConfig()
+                .protocolPrefix(props.resolveProperty("oc.dht.prefix").orElse("/oc"))
+                .validator(NodeRecordValidator.NAMESPACE, new NodeRecordValidator(records)));
+        NodeRecordPublisher nodeRecord = new NodeRecordPublisher(host,
+                () -> context.getComponent("libp2p", Libp2pComponent.class).activeDht(), directory, records,
+                props.resolveProperty("oc.app-name").orElse("oc-discovery"), millis(props, "oc.record.lifetime-ms"));
+        context.getRegistry().bind("nodeRecord", nodeRecord);
+        context.getRegistry().bind("peerSearch", new PeerSearch(directory, new PeerJsonMapper(codec.tolerantJson()),
+                codec, nodeRecord, millis(props, "oc.search.timeout-ms")));
         context.getRegistry().bind("inboundRejections", new InboundRejections(context.createProducerTemplate()));
         NodeReadinessChecks.of(resources.nats, intake, resources.store).forEach(HealthCheckRegistry.get(context)::register);
     }
@@ -97,6 +111,10 @@ public final class NodeConfiguration implements CamelConfiguration {
         return new MongoPeerStore(uri,
                 props.resolveProperty("oc.mongo.database").orElse(MongoPeerStore.DEFAULT_DATABASE),
                 props.resolveProperty("oc.mongo.collection").orElse(MongoPeerStore.DEFAULT_COLLECTION));
+    }
+
+    private static Duration millis(PropertiesComponent props, String key) {
+        return Duration.ofMillis(Long.parseLong(props.resolveProperty(key).orElseThrow()));
     }
 
     /** The registry Camel's Prometheus support exports (it takes the one bound under this name, or binds one). */

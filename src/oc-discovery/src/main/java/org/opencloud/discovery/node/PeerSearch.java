@@ -9,12 +9,14 @@ import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerJsonMapper;
 import org.opencloud.discovery.propagation.directory.PeerRecord;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * PB_SEARCH of DataType PEER ({@code ref: peerSearch}): the peer named by the search text (a peer id, or a
- * name or DID this node knows) as a SEARCH_EVENT for the local apps; when nobody matches, a SEARCH_EVENT that
- * says so, with the search text, never silence.
+ * name or DID this node knows) as a SEARCH_EVENT for the local apps, from the directory, else, for a peer id,
+ * from its signed record on the DHT; when nobody matches in time, a SEARCH_EVENT that says so, with the search
+ * text, never silence.
  */
 public final class PeerSearch {
     static final String DATA_TYPE = "PEER";
@@ -22,11 +24,17 @@ public final class PeerSearch {
     private final PeerDirectory directory;
     private final PeerJsonMapper peers;
     private final PropagationCodec codec;
+    private final NodeRecordPublisher network;
+    private final Duration timeout;
 
-    PeerSearch(PeerDirectory directory, PeerJsonMapper peers, PropagationCodec codec) {
+    /** @param network where a peer id the directory does not know is looked up, for at most {@code timeout} */
+    PeerSearch(PeerDirectory directory, PeerJsonMapper peers, PropagationCodec codec, NodeRecordPublisher network,
+               Duration timeout) {
         this.directory = directory;
         this.peers = peers;
         this.codec = codec;
+        this.network = network;
+        this.timeout = timeout;
     }
 
     /** The SEARCH_EVENT body answering {@code request}. */
@@ -42,7 +50,8 @@ public final class PeerSearch {
             return Optional.empty();
         }
         if (isPeerId(text)) {
-            return Optional.ofNullable(directory.findByPeerId(text));
+            PeerRecord known = directory.findByPeerId(text);
+            return known != null ? Optional.of(known) : network.find(text, timeout);
         }
         return directory.all().stream().filter(p -> text.equals(p.name()) || text.equals(p.did())).findFirst();
     }

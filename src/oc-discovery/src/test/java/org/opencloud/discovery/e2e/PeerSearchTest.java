@@ -29,7 +29,7 @@ class PeerSearchTest {
     static Path dir;
     private static NodeFixture a;
     private static final String PARTNER_ID = PrivateKey.generate().peerId().toString();
-    private static final String PARTNER_ADDRESS = "/ip4/10.0.0.9/tcp/4001/p2p/" + PARTNER_ID;
+    private static final String PARTNER_ADDRESS = "/ip4/127.0.0.1/tcp/1/p2p/" + PARTNER_ID;
 
     @BeforeAll
     static void start() throws Exception {
