@@ -53,6 +53,9 @@ public final class ErrorPath {
             if (t instanceof MessageTooLargeException) {
                 return Reason.OVERSIZED.name();
             }
+            if (t instanceof Libp2pProducerException) { // a planner event the peer did not take
+                return UNDELIVERED;
+            }
         }
         return error == null ? "UNKNOWN" : error.getClass().getSimpleName();
     }

@@ -27,7 +27,7 @@ public final class PropagationCodec {
             EnumSet.of(Action.PB_CREATE, Action.PB_UPDATE, Action.PB_DELETE, Action.PB_CONSIDERS, Action.PB_SEARCH);
     /** Actions whose message must carry a payload (spec 1): without one a partner would get a null resource. */
     private static final Set<Action> NEED_PAYLOAD = EnumSet.of(Action.PB_CREATE, Action.PB_UPDATE, Action.PB_DELETE,
-            Action.PB_CONSIDERS, Action.PB_CLOSE_PLANNER, Action.PB_SEARCH);
+            Action.PB_CONSIDERS, Action.PB_CLOSE_PLANNER, Action.PB_PLANNER, Action.PB_SEARCH);
     /** How deep PB_CONSIDERS payloads are searched for their peer list (it may be embedded). */
     private static final int PEER_LIST_DEPTH = 4;
 
@@ -101,6 +101,7 @@ public final class PropagationCodec {
         List<String> targets = switch (action) {
             case PB_CONSIDERS -> considersTargets(payload);
             case PB_CLOSE_PLANNER -> List.of(required(payload, "closePlanner.peerId", action));
+            case PB_PLANNER -> List.of(required(payload, "planner.peerId", action));
             default -> List.of();
         };
         boolean search = action == Action.PB_SEARCH;
@@ -133,8 +134,13 @@ public final class PropagationCodec {
 
     /** A PROPALGATION_EVENT body {PB_CONSIDERS, DataType, Payload} for the receiver's own apps. */
     public byte[] encodeConsidersEvent(String dataType, String user, String payloadJson) {
+        return encodePropagationEvent(Action.PB_CONSIDERS, dataType, user, payloadJson);
+    }
+
+    /** A PROPALGATION_EVENT body {action, DataType, Payload} for the receiver's own apps (considers, planner). */
+    private byte[] encodePropagationEvent(Action action, String dataType, String user, String payloadJson) {
         ObjectNode message = json.mapper().createObjectNode();
-        json.putEnum(message, "propagation.action", ACTION, Action.PB_CONSIDERS.name());
+        json.putEnum(message, "propagation.action", ACTION, action.name());
         json.putEnum(message, "propagation.dataType", DATATYPE, dataType);
         json.putPayload(message, "propagation.payload", payloadJson);
         return json.write(envelopeNode(dataType, user, message.toString()));
@@ -145,6 +151,7 @@ public final class PropagationCodec {
         return switch (event.type()) {
             case PB_CREATE, PB_UPDATE, PB_DELETE -> encodeNatsMessage(event.dataType(), event.user(), event.payload());
             case PB_CONSIDERS -> encodeConsidersEvent(event.dataType(), event.user(), event.payload());
+            case PB_PLANNER -> encodePropagationEvent(Action.PB_PLANNER, event.dataType(), event.user(), event.payload());
             default -> throw new PropagationException(Reason.UNKNOWN_ACTION,
                     event.type() + " is not carried on a resource stream");
         };

@@ -7,7 +7,9 @@ public enum ResourceProtocol {
     CREATE("/opencloud/resource/create/1.0", Action.PB_CREATE),
     UPDATE("/opencloud/resource/update/1.0", Action.PB_UPDATE),
     DELETE("/opencloud/resource/delete/1.0", Action.PB_DELETE),
-    CONSIDERS("/opencloud/resource/considers/1.0", Action.PB_CONSIDERS);
+    CONSIDERS("/opencloud/resource/considers/1.0", Action.PB_CONSIDERS),
+    /** A long-lived stream of planner events, one JSON value per line (upstream does not show its id). */
+    PLANNER("/opencloud/resource/planner/1.0", Action.PB_PLANNER);
 
     private final String protocolId;
     private final Action action;

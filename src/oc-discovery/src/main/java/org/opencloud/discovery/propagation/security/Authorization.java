@@ -108,7 +108,7 @@ public final class Authorization {
         return switch (action) {
             case PB_CREATE, PB_UPDATE, PB_DELETE -> peer == null ? Reason.UNKNOWN_PEER
                     : peer.relation() == Relation.PARTNER ? null : Reason.NOT_PARTNER;
-            case PB_CONSIDERS -> peer == null ? Reason.UNKNOWN_PEER : null;
+            case PB_CONSIDERS, PB_PLANNER -> peer == null ? Reason.UNKNOWN_PEER : null;
             default -> null;
         };
     }
