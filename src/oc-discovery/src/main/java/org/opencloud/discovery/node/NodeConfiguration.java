@@ -1,9 +1,9 @@
 package org.opencloud.discovery.node;
 
-import org.apache.camel.CamelConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -19,8 +19,8 @@ import org.opencloud.discovery.propagation.directory.MongoPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerDirectorySync;
 import org.opencloud.discovery.propagation.directory.PeerJsonMapper;
-import org.opencloud.discovery.propagation.directory.SignedNodeRecords;
 import org.opencloud.discovery.propagation.directory.PeerStore;
+import org.opencloud.discovery.propagation.directory.SignedNodeRecords;
 import org.opencloud.discovery.propagation.security.Authorization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +50,8 @@ public final class NodeConfiguration implements CamelConfiguration {
         String codecFile = props.resolveProperty("oc.codec.file").orElse("");
         CodecTable table = codecFile.isBlank() || !Files.exists(Path.of(codecFile))
                 ? CodecTable.defaults() : CodecTable.fromFile(Path.of(codecFile));
-        PropagationCodec codec = new PropagationCodec(table, props.resolveProperty("oc.app-name").orElse("oc-discovery"));
+        String appName = setting(props, "oc.app-name");
+        PropagationCodec codec = new PropagationCodec(table, appName);
 
         Resources resources = new Resources();
         context.addService(resources);
@@ -67,7 +68,8 @@ public final class NodeConfiguration implements CamelConfiguration {
         PeerDirectorySync sync = new PeerDirectorySync(directory, codec);
         props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
         Authorization authorization = new Authorization(directory);
-        Supplier<Host> host = () -> context.getComponent("libp2p", Libp2pComponent.class).activeHost();
+        Supplier<Libp2pComponent> libp2p = () -> context.getComponent("libp2p", Libp2pComponent.class);
+        Supplier<Host> host = () -> libp2p.get().activeHost();
         NodeMetrics metrics = new NodeMetrics(meterRegistry(context), authorization, host);
 
         // camel-jackson in the routes parses with the codec's strict mapper (one JSON value per body)
@@ -76,21 +78,21 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("peerDirectorySync", sync);
         context.getRegistry().bind("authorization", authorization);
         context.getRegistry().bind("authorizationGate", new AuthorizationGate(authorization));
-        context.getRegistry().bind("peerDirectoryResolver", new DirectoryPeerResolver(directory));
+        DirectoryPeerResolver resolver = new DirectoryPeerResolver(directory);
+        context.getRegistry().bind("peerDirectoryResolver", resolver);
         context.getRegistry().bind("nodeMetrics", metrics);
         context.getRegistry().bind("deliveryRetryCounter", metrics.retryCounter());
         NodeNatsConnection nats = resources.nats;
         context.getRegistry().bind("propagation", new PropagationRouting(codec, directory, authorization,
                 () -> host.get().peerId().toString(), metrics,
-                Integer.parseInt(props.resolveProperty("oc.considers.max-targets").orElse("256")), nats::maxPayload));
+                Integer.parseInt(setting(props, "oc.considers.max-targets")), nats::maxPayload));
         context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
         SignedNodeRecords records = new SignedNodeRecords(codec.tolerantJson(), Clock.systemUTC(), MAX_RECORD_LIFETIME);
         context.getRegistry().bind("kadConfig", new KadConfig()
-                .protocolPrefix(props.resolveProperty("oc.dht.prefix").orElse("/oc"))
+                .protocolPrefix(setting(props, "oc.dht.prefix"))
                 .validator(NodeRecordValidator.NAMESPACE, new NodeRecordValidator(records)));
-        NodeRecordPublisher nodeRecord = new NodeRecordPublisher(host,
-                () -> context.getComponent("libp2p", Libp2pComponent.class).activeDht(), directory, records,
-                props.resolveProperty("oc.app-name").orElse("oc-discovery"), millis(props, "oc.record.lifetime-ms"));
+        NodeRecordPublisher nodeRecord = new NodeRecordPublisher(host, () -> libp2p.get().activeDht(), directory,
+                resolver, records, appName, millis(props, "oc.record.lifetime-ms"));
         context.getRegistry().bind("nodeRecord", nodeRecord);
         context.getRegistry().bind("peerSearch", new PeerSearch(directory, new PeerJsonMapper(codec.tolerantJson()),
                 codec, nodeRecord, millis(props, "oc.search.timeout-ms")));
@@ -113,8 +115,13 @@ public final class NodeConfiguration implements CamelConfiguration {
                 props.resolveProperty("oc.mongo.collection").orElse(MongoPeerStore.DEFAULT_COLLECTION));
     }
 
+    /** A setting the built-in defaults name, so it always has a value (no second copy of the default here). */
+    private static String setting(PropertiesComponent props, String key) {
+        return props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("no setting " + key));
+    }
+
     private static Duration millis(PropertiesComponent props, String key) {
-        return Duration.ofMillis(Long.parseLong(props.resolveProperty(key).orElseThrow()));
+        return Duration.ofMillis(Long.parseLong(setting(props, key)));
     }
 
     /** The registry Camel's Prometheus support exports (it takes the one bound under this name, or binds one). */

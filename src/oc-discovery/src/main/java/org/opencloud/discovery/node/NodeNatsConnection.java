@@ -105,7 +105,7 @@ final class NodeNatsConnection implements AutoCloseable {
 
     /** The largest message the server takes (max_payload of its INFO); NATS's default before it first answers. */
     long maxPayload() {
-        long announced = connection().getServerInfo() == null ? 0 : connection().getServerInfo().getMaxPayload();
+        long announced = connection().getServerInfo().getMaxPayload(); // jnats's empty INFO says 0
         return announced > 0 ? announced : DEFAULT_MAX_PAYLOAD;
     }
 

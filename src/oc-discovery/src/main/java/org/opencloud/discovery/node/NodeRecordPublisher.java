@@ -1,5 +1,6 @@
 package org.opencloud.discovery.node;
 
+import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.host.Host;
@@ -29,16 +30,18 @@ public final class NodeRecordPublisher {
     private final Supplier<Host> host;
     private final Supplier<KadDht> dht;
     private final PeerDirectory directory;
+    private final DirectoryPeerResolver addresses;
     private final SignedNodeRecords records;
     private final NodeRecordValidator validator;
     private final String name;
     private final Duration lifetime;
 
-    NodeRecordPublisher(Supplier<Host> host, Supplier<KadDht> dht, PeerDirectory directory, SignedNodeRecords records,
-                        String name, Duration lifetime) {
+    NodeRecordPublisher(Supplier<Host> host, Supplier<KadDht> dht, PeerDirectory directory,
+                        DirectoryPeerResolver addresses, SignedNodeRecords records, String name, Duration lifetime) {
         this.host = host;
         this.dht = dht;
         this.directory = directory;
+        this.addresses = addresses;
         this.records = records;
         this.validator = new NodeRecordValidator(records);
         this.name = name;
@@ -97,20 +100,18 @@ public final class NodeRecordPublisher {
 
     /** The dialable addresses (with /p2p/) of the directory's peers: where to join the DHT. */
     private List<Multiaddr> directoryAddresses() {
-        List<Multiaddr> addresses = new ArrayList<>();
+        List<Multiaddr> out = new ArrayList<>();
         for (PeerRecord peer : directory.all()) {
             if (peer.relation() == Relation.BLACKLIST || peer.relation() == Relation.SELF) {
                 continue;
             }
-            for (String address : peer.addresses()) {
-                try {
-                    Multiaddr parsed = Multiaddr.of(address);
-                    addresses.add(parsed.peerId() == null ? parsed.withPeerId(PeerId.fromString(peer.peerId())) : parsed);
-                } catch (RuntimeException unreadable) {
-                    LOG.debug("peer {}: unreadable address {}", peer.peerId(), address);
-                }
+            try {
+                PeerId id = PeerId.fromString(peer.peerId());
+                addresses.addresses(id).forEach(a -> out.add(a.peerId() == null ? a.withPeerId(id) : a));
+            } catch (Libp2pException | IllegalArgumentException stored) { // a record kept from before ids were checked
+                LOG.debug("peer {} of the directory is no libp2p peer id: {}", peer.peerId(), stored.getMessage());
             }
         }
-        return addresses;
+        return out;
     }
 }

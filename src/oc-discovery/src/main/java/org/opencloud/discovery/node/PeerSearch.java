@@ -1,8 +1,6 @@
 package org.opencloud.discovery.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.opencloud.discovery.p2p.core.Libp2pException;
-import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
 import org.opencloud.discovery.propagation.codec.PropagationRequest;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
@@ -49,9 +47,10 @@ public final class PeerSearch {
         if (text.isEmpty()) {
             return Optional.empty();
         }
-        if (isPeerId(text)) {
-            PeerRecord known = directory.findByPeerId(text);
-            return known != null ? Optional.of(known) : network.find(text, timeout);
+        String peerId = PeerJsonMapper.canonicalPeerId(text);
+        if (peerId != null) {
+            PeerRecord known = directory.findByPeerId(peerId);
+            return known != null ? Optional.of(known) : network.find(peerId, timeout);
         }
         return directory.all().stream().filter(p -> text.equals(p.name()) || text.equals(p.did())).findFirst();
     }
@@ -61,14 +60,5 @@ public final class PeerSearch {
         codec.tolerantJson().putText(answer, "search.text", text);
         codec.tolerantJson().putBoolean(answer, "search.found", false);
         return answer.toString();
-    }
-
-    private static boolean isPeerId(String text) {
-        try {
-            PeerId.fromString(text);
-            return true;
-        } catch (Libp2pException | IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -1,7 +1,6 @@
 package org.opencloud.discovery.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nats.client.Subscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,11 +13,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
-import static org.opencloud.discovery.e2e.NodeFixture.json;
-import static org.opencloud.discovery.e2e.NodeFixture.next;
 import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
-import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
 /**
  * Three nodes in a line, A knows B and B knows C: A's PB_SEARCH for C's peer id is answered on A's NATS with
@@ -54,7 +49,7 @@ class DhtPeerSearchTest {
         long deadline = System.nanoTime() + FOUND_WITHIN.toNanos();
         JsonNode found = null;
         while (found == null && System.nanoTime() < deadline) { // until C's first record has reached B
-            JsonNode answer = search(c.peerId());
+            JsonNode answer = a.searchPeer(c.peerId());
             found = answer.has("peer_id") ? answer : null;
         }
         assertNotNull(found, "C's record not found through the DHT within " + FOUND_WITHIN);
@@ -62,12 +57,5 @@ class DhtPeerSearchTest {
         assertEquals(c.address().replace("/p2p/" + c.peerId(), ""), found.path("stream_address").path(0).asText(),
                 found::toString);
         assertEquals(0, found.path("relation").asInt(), "A has no relation with C: " + found);
-    }
-
-    private static JsonNode search(String text) {
-        Subscription answers = a.subscribe("SEARCH_EVENT");
-        String payload = NodeFixture.JSON.createObjectNode().put("type", "all").put("search", text).toString();
-        a.publish("PROPALGATION_EVENT", propagationEvent("search-app", "PB_SEARCH", "PEER", payload, false));
-        return decodedPayload(json(next(answers)).path("Payload"));
     }
 }

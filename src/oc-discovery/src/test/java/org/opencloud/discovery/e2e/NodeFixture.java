@@ -38,6 +38,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.logging.Level;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -383,6 +384,19 @@ final class NodeFixture implements AutoCloseable {
             envelope.set("Payload", message);
         }
         return envelope.toString();
+    }
+
+    /**
+     * Publishes a PB_SEARCH of DataType PEER for {@code text} on this node's NATS and returns the payload of the
+     * SEARCH_EVENT that answers it, which the node publishes under its own app name.
+     */
+    JsonNode searchPeer(String text) {
+        Subscription answers = subscribe("SEARCH_EVENT");
+        String payload = JSON.createObjectNode().put("type", "all").put("search", text).toString();
+        publish("PROPALGATION_EVENT", propagationEvent("search-app", "PB_SEARCH", "PEER", payload, false));
+        JsonNode event = json(next(answers));
+        assertEquals(APP_NAME, event.path("FromApp").asText());
+        return decodedPayload(event.path("Payload"));
     }
 
     /** A CREATE_RESOURCE / REMOVE_RESOURCE body of DataType PEER, as an app publishes it. */

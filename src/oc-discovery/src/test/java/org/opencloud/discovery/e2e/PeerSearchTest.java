@@ -1,7 +1,6 @@
 package org.opencloud.discovery.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nats.client.Subscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,11 +13,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
-import static org.opencloud.discovery.e2e.NodeFixture.json;
-import static org.opencloud.discovery.e2e.NodeFixture.next;
 import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
-import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
 /**
  * PB_SEARCH of DataType PEER answered from the directory: the record of the peer named by id, or by the
@@ -46,7 +41,7 @@ class PeerSearchTest {
     @Test
     void aPeerSearchedByIdOrDidIsAnsweredWithItsRecord() {
         for (String search : List.of(PARTNER_ID, "did:oc:partner-9")) {
-            JsonNode found = search(search);
+            JsonNode found = a.searchPeer(search);
             assertEquals(PARTNER_ID, found.path("peer_id").asText(), found::toString);
             assertEquals(PARTNER_ADDRESS, found.path("stream_address").path(0).asText(), found::toString);
             assertEquals(2, found.path("relation").asInt(), "PARTNER as oc-lib numbers it: " + found);
@@ -57,19 +52,9 @@ class PeerSearchTest {
     void aSearchThatFindsNobodySaysSo() {
         String unknown = PrivateKey.generate().peerId().toString();
         for (String search : List.of(unknown, "nobody by that name")) {
-            JsonNode answer = search(search);
+            JsonNode answer = a.searchPeer(search);
             assertEquals(search, answer.path("search").asText(), answer::toString);
             assertFalse(answer.path("found").asBoolean(true), answer::toString);
         }
-    }
-
-    /** Publishes PB_SEARCH PEER on A's NATS and returns the payload of the SEARCH_EVENT that answers it. */
-    private static JsonNode search(String text) {
-        Subscription answers = a.subscribe("SEARCH_EVENT");
-        String payload = NodeFixture.JSON.createObjectNode().put("type", "all").put("search", text).toString();
-        a.publish("PROPALGATION_EVENT", propagationEvent("search-app", "PB_SEARCH", "PEER", payload, false));
-        JsonNode event = json(next(answers));
-        assertEquals("oc-discovery", event.path("FromApp").asText());
-        return decodedPayload(event.path("Payload"));
     }
 }

@@ -117,8 +117,8 @@ public final class PeerJsonMapper {
         return null;
     }
 
-    /** The base58btc form of a libp2p peer id, or null when the text is none. */
-    private static String canonicalPeerId(String text) {
+    /** {@code text} as a base58btc peer id (the directory's key) when it parses as a libp2p peer id; else null. */
+    public static String canonicalPeerId(String text) {
         try {
             return PeerId.fromString(text).toString();
         } catch (Libp2pException | IllegalArgumentException e) {
