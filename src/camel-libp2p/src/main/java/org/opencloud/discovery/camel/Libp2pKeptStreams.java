@@ -40,28 +40,26 @@ final class Libp2pKeptStreams {
                 if (f.isSuccess()) {
                     written.complete(null);
                 } else {
-                    streams.remove(peer, opening);
                     written.completeExceptionally(f.cause());
                 }
             });
             return written;
         }).whenComplete((ok, error) -> {
-            if (error != null) {
+            if (error != null) { // a stream that failed to open or to take a write is not kept
                 streams.remove(peer, opening);
             }
         });
     }
 
-    /** Closes and forgets the stream to {@code peer}; true when there was one. */
-    boolean close(PeerId peer) {
+    /** Closes and forgets the stream to {@code peer}; one that is not open is only logged. */
+    void close(PeerId peer) {
         CompletableFuture<Stream> kept = streams.remove(peer);
         if (kept == null) {
             LOG.info("no kept {} stream to {}: nothing to close", configuration.getProtocol(), peer);
-            return false;
+            return;
         }
         kept.thenAccept(Stream::closeWrite);
         LOG.debug("closed the kept {} stream to {}", configuration.getProtocol(), peer);
-        return true;
     }
 
     /** Closes every kept stream (the producer stops). */
