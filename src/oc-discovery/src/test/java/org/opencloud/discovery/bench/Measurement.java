@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 
 /**
  * Publishes 1 KiB resources on one NATS subject and counts them where they arrive (one receiver per
@@ -110,7 +111,6 @@ final class Measurement implements AutoCloseable {
 
     /** Publishes {@code rate} events per second for {@code duration}; every arrival is one sample. */
     Latency latency(int rate, Duration duration, Duration drain) throws InterruptedException {
-        long base = deliveredToAll();
         synchronized (latencies) {
             latencies.clear();
         }
@@ -126,14 +126,17 @@ final class Measurement implements AutoCloseable {
             }
             publisher.publish(subject, messageForSendTime.apply(System.nanoTime()));
         }
-        awaitDelivered(base + events, drain);
+        // the latency events' own arrivals, not the delivery count: an event of the throughput phase still in
+        // flight would count towards that count and end the wait before the last latency event arrived
+        long expectedSamples = events * arrivals.length;
+        awaitAtLeast(this::latencySamples, expectedSamples, drain);
         latencySince = Long.MAX_VALUE;
         long[] sorted;
         synchronized (latencies) {
             sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         }
         return new Latency(percentileMillis(sorted, 0.50), percentileMillis(sorted, 0.99), sorted.length,
-                (int) (events * arrivals.length));
+                (int) expectedSamples);
     }
 
     private void recordLatency(long arrivedNanos, byte[] body) {
@@ -178,8 +181,18 @@ final class Measurement implements AutoCloseable {
     }
 
     private void awaitDelivered(long expected, Duration timeout) throws InterruptedException {
+        awaitAtLeast(this::deliveredToAll, expected, timeout);
+    }
+
+    private int latencySamples() {
+        synchronized (latencies) {
+            return latencies.size();
+        }
+    }
+
+    private static void awaitAtLeast(LongSupplier count, long expected, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (deliveredToAll() < expected && System.nanoTime() < deadline) {
+        while (count.getAsLong() < expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
     }
