@@ -14,6 +14,7 @@ import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
+import org.opencloud.discovery.propagation.codec.ResourceProtocols;
 import org.opencloud.discovery.propagation.directory.EmbeddedPeerStore;
 import org.opencloud.discovery.propagation.directory.MongoPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
@@ -67,7 +68,9 @@ public final class NodeConfiguration implements CamelConfiguration {
                 Duration.ofMillis(Long.parseLong(props.resolveProperty("oc.mongo.cache-ttl-ms").orElse("1000"))));
         PeerDirectorySync sync = new PeerDirectorySync(directory, codec);
         props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
-        Authorization authorization = new Authorization(directory);
+        ResourceProtocols protocols = new ResourceProtocols(setting(props, "oc.protocol.planner"),
+                setting(props, "oc.protocol.search"), setting(props, "oc.protocol.search-result"));
+        Authorization authorization = new Authorization(directory, protocols);
         Supplier<Libp2pComponent> libp2p = () -> context.getComponent("libp2p", Libp2pComponent.class);
         Supplier<Host> host = () -> libp2p.get().activeHost();
         NodeMetrics metrics = new NodeMetrics(meterRegistry(context), authorization, host);
