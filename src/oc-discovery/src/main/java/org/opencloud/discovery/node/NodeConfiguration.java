@@ -12,6 +12,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.opencloud.discovery.camel.Libp2pComponent;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
+import org.opencloud.discovery.propagation.catalogue.ResourceCatalogue;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
 import org.opencloud.discovery.propagation.codec.ResourceProtocols;
@@ -22,6 +23,7 @@ import org.opencloud.discovery.propagation.directory.PeerDirectorySync;
 import org.opencloud.discovery.propagation.directory.PeerJsonMapper;
 import org.opencloud.discovery.propagation.directory.PeerStore;
 import org.opencloud.discovery.propagation.directory.SignedNodeRecords;
+import org.opencloud.discovery.propagation.search.PendingSearches;
 import org.opencloud.discovery.propagation.security.Authorization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,8 @@ import java.util.function.Supplier;
  * intake's stream and durable consumer ({@code oc.jetstream.*}), the codec ({@code oc.codec.file}), the peer
  * directory (MongoDB at {@code oc.mongo.uri}, or the in-process store under {@code oc.data-dir} when none is set)
  * seeded from {@code oc.peers.file}, the
- * authorization that gates connections, the propagation bean, the node's metrics and readiness checks.
+ * authorization that gates connections, the propagation bean, the resource catalogue and the search beans
+ * ({@link SearchConfiguration}), the node's metrics and readiness checks.
  */
 public final class NodeConfiguration implements CamelConfiguration {
     /** A node record expiring later than this is refused: nobody's record lives for ever on the DHT. */
@@ -80,7 +83,11 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("peerDirectory", directory);
         context.getRegistry().bind("peerDirectorySync", sync);
         context.getRegistry().bind("authorization", authorization);
-        context.getRegistry().bind("authorizationGate", new AuthorizationGate(authorization));
+        PendingSearches pendingSearches = SearchConfiguration.pendingSearches(props);
+        SearchRequests searchRequests = new SearchRequests(codec, directory, pendingSearches, host, metrics,
+                SearchConfiguration.number(props, "oc.search.max-targets"));
+        context.getRegistry().bind("authorizationGate", new AuthorizationGate(authorization,
+                setting(props, "oc.protocol.search-result"), searchRequests));
         DirectoryPeerResolver resolver = new DirectoryPeerResolver(directory);
         context.getRegistry().bind("peerDirectoryResolver", resolver);
         context.getRegistry().bind("nodeMetrics", metrics);
@@ -100,6 +107,14 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("peerSearch", new PeerSearch(directory, new PeerJsonMapper(codec.tolerantJson()),
                 codec, nodeRecord, millis(props, "oc.search.timeout-ms")));
         context.getRegistry().bind("inboundRejections", new InboundRejections(context.createProducerTemplate()));
+        resources.catalogue = SearchConfiguration.catalogue(props);
+        context.getRegistry().bind("ownResources", new OwnResources(resources.catalogue));
+        context.getRegistry().bind("searchRequests", searchRequests);
+        context.getRegistry().bind("resultStreamCuts", new ResultStreamCuts(searchRequests));
+        context.getRegistry().bind("searchAnswers", new SearchAnswers(codec, authorization, directory, nodeRecord,
+                resources.catalogue, SearchConfiguration.rateLimit(props), () -> host.get().peerId().toString(), metrics,
+                SearchConfiguration.number(props, "oc.search.max-results"),
+                SearchConfiguration.number(props, "oc.search.max-result-bytes"), millis(props, "oc.search.timeout-ms")));
         NodeReadinessChecks.of(resources.nats, intake, resources.store).forEach(HealthCheckRegistry.get(context)::register);
     }
 
@@ -119,11 +134,11 @@ public final class NodeConfiguration implements CamelConfiguration {
     }
 
     /** A setting the built-in defaults name, so it always has a value (no second copy of the default here). */
-    private static String setting(PropertiesComponent props, String key) {
+    static String setting(PropertiesComponent props, String key) {
         return props.resolveProperty(key).orElseThrow(() -> new IllegalStateException("no setting " + key));
     }
 
-    private static Duration millis(PropertiesComponent props, String key) {
+    static Duration millis(PropertiesComponent props, String key) {
         return Duration.ofMillis(Long.parseLong(setting(props, key)));
     }
 
@@ -147,9 +162,13 @@ public final class NodeConfiguration implements CamelConfiguration {
     private static final class Resources extends ServiceSupport {
         private NodeNatsConnection nats;
         private PeerStore store;
+        private ResourceCatalogue catalogue;
 
         @Override
         protected void doStop() throws Exception {
+            if (catalogue != null) {
+                catalogue.close();
+            }
             if (nats != null) {
                 nats.close();
             }

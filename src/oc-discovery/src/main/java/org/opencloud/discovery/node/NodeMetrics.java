@@ -68,11 +68,31 @@ public final class NodeMetrics {
         counter("oc.delivery.undelivered", "events a target did not get after the retries", "peer", peer).increment();
     }
 
+    /** A peer's search this node did not answer (FORGED, TOO_MANY_SEARCHES ...). */
+    public void searchRefused(String reason) {
+        counter("oc.search.refused", "search events from peers refused, not answered", "reason", reason).increment();
+    }
+
+    /** A result stream of a peer cut (UNSOLICITED, TOO_MANY_RESULTS, OVERSIZED ...): the rest of it is not read. */
+    public void searchResultsCut(String reason) {
+        counter("oc.search.results.cut", "search result streams cut", "reason", reason).increment();
+    }
+
+    /** A peer a search event did not reach. */
+    public void searchUnreached() {
+        counter("oc.search.unreached", "search events a target peer did not take").increment();
+    }
+
+    /** Counts so far of counter {@code name} ({@code oc.search.refused} ...), by reason. */
+    public Map<String, Long> countsByReason(String name) {
+        Map<String, Long> out = new TreeMap<>();
+        registry.find(name).counters().forEach(c -> out.put(c.getId().getTag("reason"), (long) c.count()));
+        return out;
+    }
+
     /** Rejected messages so far, by reason. */
     public Map<String, Long> rejections() {
-        Map<String, Long> out = new TreeMap<>();
-        registry.find("oc.rejected").counters().forEach(c -> out.put(c.getId().getTag("reason"), (long) c.count()));
-        return out;
+        return countsByReason("oc.rejected");
     }
 
     /** The route configurations' {@code onRedeliveryRef}: counts each retry of a delivery, per partner. */
