@@ -68,28 +68,6 @@ public final class NodeMetrics {
         counter("oc.delivery.undelivered", "events a target did not get after the retries", "peer", peer).increment();
     }
 
-    /** A peer's search this node did not answer (FORGED, TOO_MANY_SEARCHES ...). */
-    public void searchRefused(String reason) {
-        counter("oc.search.refused", "search events from peers refused, not answered", "reason", reason).increment();
-    }
-
-    /** A result stream of a peer cut (UNSOLICITED, TOO_MANY_RESULTS, OVERSIZED ...): the rest of it is not read. */
-    public void searchResultsCut(String reason) {
-        counter("oc.search.results.cut", "search result streams cut", "reason", reason).increment();
-    }
-
-    /** A peer a search event did not reach. */
-    public void searchUnreached() {
-        counter("oc.search.unreached", "search events a target peer did not take").increment();
-    }
-
-    /** Counts so far of counter {@code name} ({@code oc.search.refused} ...), by reason. */
-    public Map<String, Long> countsByReason(String name) {
-        Map<String, Long> out = new TreeMap<>();
-        registry.find(name).counters().forEach(c -> out.put(c.getId().getTag("reason"), (long) c.count()));
-        return out;
-    }
-
     /** Rejected messages so far, by reason. */
     public Map<String, Long> rejections() {
         return countsByReason("oc.rejected");
@@ -107,5 +85,27 @@ public final class NodeMetrics {
 
     private Counter counter(String name, String description, String... tags) {
         return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+
+    /** A peer's search this node did not answer (FORGED, TOO_MANY_SEARCHES ...). */
+    public void searchRefused(String reason) {
+        counter("oc.search.refused", "search events from peers refused, not answered", "reason", reason).increment();
+    }
+
+    /** A result stream of a peer cut (UNSOLICITED, TOO_MANY_RESULTS, OVERSIZED ...): the rest of it is not read. */
+    public void searchResultsCut(String reason) {
+        counter("oc.search.results.cut", "search result streams cut", "reason", reason).increment();
+    }
+
+    /** A peer that a search event, or an answer to one, did not reach. */
+    public void searchUnreached() {
+        counter("oc.search.unreached", "search events or answers a peer did not take").increment();
+    }
+
+    /** Counts so far of counter {@code name} ({@code oc.search.refused} ...), by reason. */
+    public Map<String, Long> countsByReason(String name) {
+        Map<String, Long> out = new TreeMap<>();
+        registry.find(name).counters().forEach(c -> out.put(c.getId().getTag("reason"), (long) c.count()));
+        return out;
     }
 }

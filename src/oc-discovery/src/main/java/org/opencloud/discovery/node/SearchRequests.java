@@ -130,10 +130,13 @@ public final class SearchRequests {
         log.warn("results-" + e.getReason(), "search results cut: " + e.getMessage());
     }
 
-    /** A target the search event did not reach (down, or it refused): counted; the search goes on without it. */
+    /**
+     * A peer that a search event, or this node's answer to one, did not reach (down, or it refused): counted; the
+     * search goes on without it.
+     */
     public void unreached(@Header(Libp2pConstants.PEER_ID) String peer) {
         metrics.searchUnreached();
-        LOG.debug("a search event did not reach {}", peer);
+        LOG.debug("a search event or answer did not reach {}", peer);
     }
 
     /** PB_SEARCH type all: the search topic needs gossipsub, which this build does not carry yet. */

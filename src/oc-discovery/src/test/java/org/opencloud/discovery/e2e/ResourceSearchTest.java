@@ -25,7 +25,6 @@ import org.opencloud.discovery.propagation.codec.StreamEvent;
 import org.opencloud.discovery.propagation.search.SignedSearchEvents;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -302,9 +301,5 @@ class ResourceSearchTest {
 
     private static NodeMetrics metrics(NodeFixture node) {
         return node.node().context().getRegistry().lookupByNameAndType("nodeMetrics", NodeMetrics.class);
-    }
-
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 }
