@@ -12,8 +12,10 @@ import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.security.Authorization;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +25,22 @@ import java.util.function.Supplier;
  * connections, streams, refused streams, idle streams reset and backed-off peers. Partner labels stay few: only partners send and receive events.
  */
 public final class NodeMetrics {
+    /** A counter's name and tags, the key under which it is kept once registered. */
+    private record CounterKey(String name, String... tags) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CounterKey k && name.equals(k.name) && Arrays.equals(tags, k.tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Arrays.hashCode(tags);
+        }
+    }
+
     private final MeterRegistry registry;
+    // counted per event: Micrometer's builder and registry lookup (id, sorted tags) cost more than the count
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
     NodeMetrics(MeterRegistry registry, Authorization authorization, Supplier<Host> host) {
         this.registry = registry;
@@ -86,6 +103,7 @@ public final class NodeMetrics {
     }
 
     private Counter counter(String name, String description, String... tags) {
-        return Counter.builder(name).description(description).tags(tags).register(registry);
+        return counters.computeIfAbsent(new CounterKey(name, tags),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 }
