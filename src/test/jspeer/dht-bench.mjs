@@ -13,7 +13,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
-import { emit, intOpt, parseCli } from './lib.mjs'
+import { emit, intOpt, mulberry32, parseCli } from './lib.mjs'
 
 const USAGE = 'usage: dht-bench.mjs [--nodes N] [--lookups N] [--degree N] [--seed N]'
 const { values } = parseCli(USAGE, {
@@ -22,14 +22,8 @@ const { values } = parseCli(USAGE, {
 const nodes = intOpt(USAGE, 'nodes', values.nodes, 50)
 const lookups = intOpt(USAGE, 'lookups', values.lookups, 200)
 const degree = intOpt(USAGE, 'degree', values.degree, 3)
-let state = intOpt(USAGE, 'seed', values.seed, 1)
-// a small deterministic generator: the same run twice makes the same network and asks the same lookups
-const random = (n) => { // mulberry32
-  state = (state + 0x6D2B79F5) | 0
-  let t = Math.imul(state ^ (state >>> 15), 1 | state)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)
-}
+// the same network and the same lookups on every run, and on the Java side (DiscoveryBenchmark.Mulberry32)
+const random = mulberry32(intOpt(USAGE, 'seed', values.seed, 1))
 
 const peers = []
 for (let i = 0; i < nodes; i++) {
