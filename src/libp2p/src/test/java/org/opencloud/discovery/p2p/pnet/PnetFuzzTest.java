@@ -65,7 +65,7 @@ class PnetFuzzTest {
     @Provide
     Arbitrary<byte[]> streams() {
         return FuzzInputs.mutationsOf(List.of(encrypted("/multistream/1.0.0\n".getBytes(StandardCharsets.UTF_8)),
-                encrypted(new byte[3000])), 16 * 1024);
+                encrypted(new byte[3000])), 4096);
     }
 
     @Property

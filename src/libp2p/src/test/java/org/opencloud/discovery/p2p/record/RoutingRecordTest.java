@@ -79,5 +79,10 @@ class RoutingRecordTest {
                     .setSignature(ByteString.copyFrom(new byte[64])).build().toByteArray();
             assertThrows(InvalidRecordException.class, () -> SignedEnvelope.open(envelope, RoutingRecord.DOMAIN), type::name);
         }
+        byte[] emptySecp256k1 = RecordProto.Envelope.newBuilder()
+                .setPublicKey(KeysProto.PublicKey.newBuilder().setType(KeysProto.KeyType.Secp256k1)
+                        .setData(ByteString.EMPTY).build().toByteString())
+                .setSignature(ByteString.copyFrom(new byte[70])).build().toByteArray();
+        assertThrows(InvalidRecordException.class, () -> SignedEnvelope.open(emptySecp256k1, RoutingRecord.DOMAIN));
     }
 }

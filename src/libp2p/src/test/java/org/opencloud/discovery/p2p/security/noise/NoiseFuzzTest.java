@@ -123,7 +123,7 @@ class NoiseFuzzTest {
         seeds.add(encrypt(List.of("hello".getBytes(), new byte[] {0}, new byte[300])));
         seeds.add(encrypt(List.of(new byte[NoiseTransportCodec.MAX_PLAINTEXT_LENGTH], "tail".getBytes())));
         seeds.add(encrypt(List.of(new byte[] {1, 2, 3}, new byte[] {4}, new byte[] {5}, new byte[] {6})));
-        return FuzzInputs.mutationsOf(seeds, 3 * NoiseTransportCodec.MAX_FRAME_LENGTH);
+        return FuzzInputs.mutationsOf(seeds, 2 * NoiseTransportCodec.MAX_FRAME_LENGTH);
     }
 
     @Property
