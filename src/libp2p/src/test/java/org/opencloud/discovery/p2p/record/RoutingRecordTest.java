@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Peer records round-trip, and every way a received one can be wrong is refused. */
 class RoutingRecordTest {
-    private static final List<Multiaddr> ADDRESSES = List.of(Multiaddr.of("/ip4/10.0.0.1/tcp/4001"),
+    private static final List<Multiaddr> ADDRESSES = List.of(Multiaddr.of("/ip4/127.0.0.1/tcp/4001"),
             Multiaddr.of("/dns4/node-b/tcp/4001"));
     private final PrivateKey key = PrivateKey.generate();
 
