@@ -1,6 +1,7 @@
 package org.opencloud.discovery.node;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
 
@@ -38,6 +39,7 @@ final class ConfirmedPublisher {
     private final Map<String, StreamLookup> streams = new ConcurrentHashMap<>();
     private final Consumer<Connection> onConnected = connection -> streams.clear();
     private final Object lock = new Object();
+    private volatile JetStream jetStream;
     private List<Pending> pending = new ArrayList<>(); // guarded by lock
     private boolean flushing; // guarded by lock
 
@@ -58,7 +60,7 @@ final class ConfirmedPublisher {
         long reconnects = connection.getStatistics().getReconnects();
         try {
             if (capturedByStream(connection, message.getSubject())) {
-                return connection.jetStream().publishAsync(message)
+                return jetStream(connection).publishAsync(message)
                         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .handle((ack, error) -> {
                             if (error != null) { // the stream may be gone: look again next time
@@ -74,6 +76,15 @@ final class ConfirmedPublisher {
             return failed("cannot publish on " + message.getSubject() + ": " + describe(e), e);
         }
         return afterRoundTrip(reconnects);
+    }
+
+    private JetStream jetStream(Connection connection) throws IOException {
+        JetStream context = jetStream;
+        if (context == null) {
+            context = connection.jetStream();
+            jetStream = context;
+        }
+        return context;
     }
 
     /** Whether a stream captures {@code subject}, asked of the server at most every few seconds. */
