@@ -76,7 +76,7 @@ public final class ReceivedEvents {
     public void unconfirmed(@Header(Libp2pConstants.PEER_ID) String peer,
                             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
         metrics.unconfirmed(peer);
-        log.warn("unconfirmed", "not confirmed to " + peer + ", who will send it again: "
+        log.warn("unconfirmed", "an event not confirmed to " + peer + ", who will send it again: "
                 + (error == null ? "" : error.getMessage()));
     }
 

@@ -95,6 +95,9 @@ class ReceiverNatsOutageTest {
                     OUTAGE_SECONDS, streamOnB, EVENTS, onA.ids.size(), onB.distinct().size(), onB.messages(),
                     b.process.metric(unconfirmed));
             assertTrue(!onA.ids.isEmpty(), "B confirmed events its NATS never had: A reported none undelivered");
+            String bLog = Files.readString(b.home.resolve(b.name + ".log")); // B's restarted process
+            assertTrue(bLog.contains("who will send it again"), "B says why it did not confirm:\n" + b.process.logTail());
+            assertTrue(!bLog.contains("\tat "), "expected refusals log no stack trace:\n" + b.process.logTail());
             onB.awaitAll(delivered, Duration.ZERO); // everything A did not report undelivered is on B's NATS
             assertEquals(onB.distinct().size(), onB.messages(), "none twice on B's subscribers");
             if (streamOnB) {
