@@ -70,6 +70,18 @@ public final class NodeMetrics {
         counter("oc.events.in", "events accepted from peers", "protocol", protocol, "peer", peer).increment();
     }
 
+    /** An event {@code peer} sent again that this node had published: confirmed, not published twice. */
+    public void duplicate(String peer) {
+        counter("oc.events.duplicate", "events a peer sent again, confirmed without publishing them twice", "peer", peer)
+                .increment();
+    }
+
+    /** An event not confirmed to {@code peer} (this node's NATS did not accept it): the peer sends it again. */
+    public void unconfirmed(String peer) {
+        counter("oc.events.unconfirmed", "events from peers not confirmed, which they send again (this node's NATS did not accept them)",
+                "peer", peer).increment();
+    }
+
     /** An event delivered to {@code peer} on {@code protocol}. */
     public void delivered(String protocol, String peer) {
         counter("oc.events.out", "events delivered to peers", "protocol", protocol, "peer", peer).increment();

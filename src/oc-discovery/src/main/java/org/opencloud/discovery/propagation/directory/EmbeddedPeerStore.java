@@ -5,16 +5,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.opencloud.discovery.propagation.OwnerOnlyFile;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Peer records in this JVM, in an H2 MVStore file under the data directory: there is no listener, so
@@ -28,8 +23,6 @@ public final class EmbeddedPeerStore implements PeerStore {
     /** File name of the store inside the data directory. */
     public static final String STORE_FILE = "peer-directory.mvstore";
 
-    private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final TypeReference<Map<String, Object>> DOCUMENT = new TypeReference<>() {
     };
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,19 +39,7 @@ public final class EmbeddedPeerStore implements PeerStore {
 
     /** Opens (or creates) {@value #STORE_FILE} in {@code dataDirectory}, creating the directory if needed. */
     public static EmbeddedPeerStore open(Path dataDirectory) {
-        Path file = dataDirectory.resolve(STORE_FILE).toAbsolutePath();
-        try {
-            Files.createDirectories(dataDirectory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
-            if (Files.exists(file)) {
-                Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
-            } else {
-                // before MVStore opens it, which would create it with the umask's mode
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the peer directory's file " + file, e);
-        }
-        return new EmbeddedPeerStore(file);
+        return new EmbeddedPeerStore(OwnerOnlyFile.prepare(dataDirectory, STORE_FILE));
     }
 
     @Override
