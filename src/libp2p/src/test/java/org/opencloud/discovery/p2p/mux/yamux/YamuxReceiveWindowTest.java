@@ -16,9 +16,9 @@ class YamuxReceiveWindowTest {
         YamuxReceiveWindow window = new YamuxReceiveWindow(256 * KIB, 16 * 1024 * KIB, 0);
         assertTrue(window.tryReceive(200 * KIB));
         window.consumed(127 * KIB);
-        assertEquals(0, window.grant(100 * RTT, RTT));
+        assertEquals(0, window.grant(100 * RTT, RTT, bytes -> true));
         window.consumed(KIB);
-        assertEquals(128 * KIB, window.grant(100 * RTT, RTT), "a slow reader keeps the window");
+        assertEquals(128 * KIB, window.grant(100 * RTT, RTT, bytes -> true), "a slow reader keeps the window");
         assertEquals(256 * KIB, window.size());
         assertEquals(184 * KIB, window.peerCredit());
     }
@@ -35,7 +35,7 @@ class YamuxReceiveWindowTest {
             window.consumed(half);
             now += 3 * RTT;
             int grown = Math.min(expectedSize * 2, max);
-            assertEquals(half + (grown - expectedSize), window.grant(now, RTT));
+            assertEquals(half + (grown - expectedSize), window.grant(now, RTT, bytes -> true));
             expectedSize = grown;
             assertEquals(expectedSize, window.size());
         }
