@@ -15,9 +15,10 @@ final class Account {
         this.limit = limit;
     }
 
-    /** Adds {@code amount} unless that would exceed the limit. */
-    synchronized boolean tryAdd(Resource resource, long amount) {
-        if (used[resource.ordinal()] + amount > limit.of(resource)) {
+    /** Adds {@code amount} unless that would exceed the limit (or half of it, for {@code spare}). */
+    synchronized boolean tryAdd(Resource resource, long amount, boolean spare) {
+        long ceiling = spare ? limit.of(resource) / 2 : limit.of(resource);
+        if (used[resource.ordinal()] + amount > ceiling) {
             return false;
         }
         used[resource.ordinal()] += amount;

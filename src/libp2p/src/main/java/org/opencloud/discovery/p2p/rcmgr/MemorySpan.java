@@ -31,6 +31,15 @@ abstract class MemorySpan implements ResourceScope {
     }
 
     @Override
+    public synchronized boolean reserveSpareMemory(long bytes) {
+        if (done || bytes < 0 || !Chain.tryAddSpare(memoryChain(), Resource.MEMORY, bytes)) {
+            return false;
+        }
+        memory += bytes;
+        return true;
+    }
+
+    @Override
     public synchronized void holdMemory(long bytes) {
         if (!done && bytes > 0) {
             Chain.add(memoryChain(), Resource.MEMORY, bytes);

@@ -15,6 +15,13 @@ public interface ResourceScope {
     boolean reserveMemory(long bytes);
 
     /**
+     * Reserves {@code bytes} to grow a buffer or window beyond what it needs to make progress: only while
+     * this scope and every enclosing one stay under half their limit, so growth leaves room for new
+     * streams and for the credit others need. Not counted as a refusal when it fails.
+     */
+    boolean reserveSpareMemory(long bytes);
+
+    /**
      * Counts {@code bytes} that are already in memory, moved from a reservation about to be released
      * (a listener keeping bytes it was handed): never refused, so the count may briefly exceed a limit.
      */

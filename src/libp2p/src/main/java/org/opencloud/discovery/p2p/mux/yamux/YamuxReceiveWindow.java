@@ -43,21 +43,17 @@ final class YamuxReceiveWindow {
 
     /**
      * The credit to grant now (advancing the window), or 0 while a grant is not yet due or {@code reserve}
-     * refused its memory.
+     * refused its memory; the window grows only if {@code reserveGrowth} reserves the growth too.
      */
-    int grant(long nowNanos, long rttNanos, LongPredicate reserve) {
-        if (!isDue()) {
+    int grant(long nowNanos, long rttNanos, LongPredicate reserve, LongPredicate reserveGrowth) {
+        if (!isDue() || !reserve.test(consumedUncredited)) {
             return 0;
         }
         int grown = size;
         if (size < maxSize && nowNanos - lastGrantNanos < 4 * rttNanos) {
             grown = (int) Math.min(2L * size, maxSize);
-        }
-        boolean reserved = grown > size && reserve.test(consumedUncredited + (grown - size));
-        if (!reserved) {
-            grown = size;
-            if (!reserve.test(consumedUncredited)) {
-                return 0;
+            if (!reserveGrowth.test(grown - size)) {
+                grown = size;
             }
         }
         long delta = consumedUncredited + (grown - size);

@@ -49,6 +49,8 @@ final class YamuxStream implements MuxedStream {
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private boolean paused;
     private boolean delivering;
+    private boolean inOnData;
+    private long keptOfDelivery;
     private boolean remoteFin;
     private boolean remoteFinDelivered;
     private Throwable resetCause;
@@ -90,7 +92,11 @@ final class YamuxStream implements MuxedStream {
 
     @Override
     public void holdMemory(int bytes) {
-        scope.holdMemory(bytes);
+        if (inOnData && executor().inEventLoop()) {
+            keptOfDelivery += bytes; // moved from the delivery's reservation when onData returns
+        } else {
+            scope.holdMemory(bytes);
+        }
     }
 
     @Override
@@ -305,8 +311,18 @@ final class YamuxStream implements MuxedStream {
             ByteBuf data;
             while (!paused && resetCause == null && (data = held.poll()) != null) {
                 int length = data.readableBytes();
-                listener.onData(this, data);
-                scope.releaseMemory(length);
+                keptOfDelivery = 0;
+                inOnData = true;
+                try {
+                    listener.onData(this, data);
+                } finally {
+                    inOnData = false;
+                }
+                if (keptOfDelivery > length) {
+                    scope.holdMemory(keptOfDelivery - length);
+                } else {
+                    scope.releaseMemory(length - keptOfDelivery);
+                }
                 receiveWindow.consumed(length);
                 grantCredit();
             }
@@ -326,7 +342,8 @@ final class YamuxStream implements MuxedStream {
         if (paused || remoteFin || resetCause != null) {
             return;
         }
-        int delta = receiveWindow.grant(System.nanoTime(), session.rttNanosForWindow(), scope::reserveMemory);
+        int delta = receiveWindow.grant(System.nanoTime(), session.rttNanosForWindow(),
+                scope::reserveMemory, scope::reserveSpareMemory);
         if (delta > 0) {
             outbound.writeStreamControl(id, 0, delta);
         } else if (receiveWindow.isDue()) {
