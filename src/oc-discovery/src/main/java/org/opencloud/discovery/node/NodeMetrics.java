@@ -9,6 +9,8 @@ import org.apache.camel.Processor;
 import org.opencloud.discovery.camel.Libp2pConstants;
 import org.opencloud.discovery.p2p.host.Connection;
 import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.rcmgr.Resource;
+import org.opencloud.discovery.p2p.rcmgr.ScopeKind;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.security.Authorization;
 
@@ -22,7 +24,8 @@ import java.util.function.Supplier;
  * The node's own metrics, beside Camel's route metrics, on the registry that the management server exports
  * for Prometheus ({@code /observe/metrics}): events in and out per protocol and partner, rejected messages
  * and refused peers by reason, delivery retries and undelivered events per partner, and the libp2p host's
- * connections, streams, refused streams, idle streams reset and backed-off peers. Partner labels stay few: only partners send and receive events.
+ * connections, streams, refused streams, idle streams reset and backed-off peers, and its resource manager's
+ * memory reserved and refusals by scope and resource. Partner labels stay few: only partners send and receive events.
  */
 public final class NodeMetrics {
     /** A counter's name and tags, the key under which it is kept once registered. */
@@ -63,6 +66,17 @@ public final class NodeMetrics {
                 .register(registry);
         FunctionCounter.builder("oc.libp2p.streams.idle.reset", host, h -> h.get().idleStreamsReset())
                 .description("streams reset because no data moved on them for streamIdleTimeout").register(registry);
+        Gauge.builder("oc.libp2p.memory.reserved", () -> host.get().resources().hostUsage().memory())
+                .description("inbound bytes in flight the resource manager holds: windows granted, bytes not yet"
+                        + " consumed").baseUnit("bytes").register(registry);
+        for (ScopeKind scope : ScopeKind.values()) {
+            for (Resource resource : Resource.values()) {
+                FunctionCounter.builder("oc.libp2p.resource.refusals", host, h -> h.get().resources().refusals(scope, resource))
+                        .description("reservations the resource manager refused, by the scope that refused and the resource")
+                        .tag("scope", scope.name().toLowerCase()).tag("resource", resource.name().toLowerCase())
+                        .register(registry);
+            }
+        }
     }
 
     /** An event a peer sent on {@code protocol}, accepted. */
