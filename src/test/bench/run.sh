@@ -5,6 +5,8 @@
 #                                                pre-shared key (options: see org.opencloud.discovery.bench.Benchmark)
 #   src/test/bench/run.sh propagation [workdir]  events/s and p50/p99 from A's NATS to each partner's NATS
 #                                                (1, 4, 16 partners) beside NATS alone
+#   src/test/bench/run.sh discovery [options]    DHT lookups and GET_VALUE across 50 Java hosts beside 50
+#                                                js-libp2p nodes (--nodes, --lookups, --degree, --seed)
 # The JVM is the newest JDK under /usr/lib/jvm (src/main/bin/newest-jdk.sh); BENCH_JAVA_HOME overrides it,
 # BENCH_JAVA_OPTS adds JVM options, MAVEN_OFFLINE=1 runs Maven offline. Needs mvn; the libp2p benchmark
 # also needs node >= 20 and npm (the js harness is installed into target/jspeer on first use).
@@ -14,7 +16,8 @@ cd "$(dirname "$0")/../../.."
 case "${1:-}" in
   libp2p) module=src/libp2p; main=org.opencloud.discovery.bench.Benchmark; heap="" ;;
   propagation) module=src/oc-discovery; main=org.opencloud.discovery.bench.PropagationBenchmark; heap="-Xms2g -Xmx4g" ;;
-  *) echo "usage: $0 libp2p|propagation [options]" >&2; exit 2 ;;
+  discovery) module=src/oc-discovery; main=org.opencloud.discovery.bench.DiscoveryBenchmark; heap="-Xmx2g" ;;
+  *) echo "usage: $0 libp2p|propagation|discovery [options]" >&2; exit 2 ;;
 esac
 shift
 

@@ -44,12 +44,42 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "listenaddresses":
         case "listenAddresses": target.setListenAddresses(property(camelContext, java.lang.String.class, value)); return true;
-        case "maxconnections":
-        case "maxConnections": target.setMaxConnections(property(camelContext, int.class, value)); return true;
+        case "maxconnectionsinbound":
+        case "maxConnectionsInbound": target.setMaxConnectionsInbound(property(camelContext, int.class, value)); return true;
+        case "maxconnectionsoutbound":
+        case "maxConnectionsOutbound": target.setMaxConnectionsOutbound(property(camelContext, int.class, value)); return true;
+        case "maxconnectionsperpeer":
+        case "maxConnectionsPerPeer": target.setMaxConnectionsPerPeer(property(camelContext, int.class, value)); return true;
+        case "maxmemory":
+        case "maxMemory": target.setMaxMemory(property(camelContext, long.class, value)); return true;
+        case "maxmemoryperconnection":
+        case "maxMemoryPerConnection": target.setMaxMemoryPerConnection(property(camelContext, long.class, value)); return true;
+        case "maxmemoryperpeer":
+        case "maxMemoryPerPeer": target.setMaxMemoryPerPeer(property(camelContext, long.class, value)); return true;
+        case "maxmemoryperprotocol":
+        case "maxMemoryPerProtocol": target.setMaxMemoryPerProtocol(property(camelContext, long.class, value)); return true;
+        case "maxmemoryperstream":
+        case "maxMemoryPerStream": target.setMaxMemoryPerStream(property(camelContext, long.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": target.setMaxMessageSize(property(camelContext, int.class, value)); return true;
-        case "maxstreamsperconnection":
-        case "maxStreamsPerConnection": target.setMaxStreamsPerConnection(property(camelContext, int.class, value)); return true;
+        case "maxpendingconnections":
+        case "maxPendingConnections": target.setMaxPendingConnections(property(camelContext, int.class, value)); return true;
+        case "maxstreamsinbound":
+        case "maxStreamsInbound": target.setMaxStreamsInbound(property(camelContext, int.class, value)); return true;
+        case "maxstreamsinboundperconnection":
+        case "maxStreamsInboundPerConnection": target.setMaxStreamsInboundPerConnection(property(camelContext, int.class, value)); return true;
+        case "maxstreamsinboundperpeer":
+        case "maxStreamsInboundPerPeer": target.setMaxStreamsInboundPerPeer(property(camelContext, int.class, value)); return true;
+        case "maxstreamsinboundperprotocol":
+        case "maxStreamsInboundPerProtocol": target.setMaxStreamsInboundPerProtocol(property(camelContext, int.class, value)); return true;
+        case "maxstreamsoutbound":
+        case "maxStreamsOutbound": target.setMaxStreamsOutbound(property(camelContext, int.class, value)); return true;
+        case "maxstreamsoutboundperconnection":
+        case "maxStreamsOutboundPerConnection": target.setMaxStreamsOutboundPerConnection(property(camelContext, int.class, value)); return true;
+        case "maxstreamsoutboundperpeer":
+        case "maxStreamsOutboundPerPeer": target.setMaxStreamsOutboundPerPeer(property(camelContext, int.class, value)); return true;
+        case "maxstreamsoutboundperprotocol":
+        case "maxStreamsOutboundPerProtocol": target.setMaxStreamsOutboundPerProtocol(property(camelContext, int.class, value)); return true;
         case "peeraddressresolver":
         case "peerAddressResolver": target.setPeerAddressResolver(property(camelContext, org.opencloud.discovery.camel.Libp2pPeerAddressResolver.class, value)); return true;
         case "peerbackoff":
@@ -99,12 +129,42 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": return boolean.class;
         case "listenaddresses":
         case "listenAddresses": return java.lang.String.class;
-        case "maxconnections":
-        case "maxConnections": return int.class;
+        case "maxconnectionsinbound":
+        case "maxConnectionsInbound": return int.class;
+        case "maxconnectionsoutbound":
+        case "maxConnectionsOutbound": return int.class;
+        case "maxconnectionsperpeer":
+        case "maxConnectionsPerPeer": return int.class;
+        case "maxmemory":
+        case "maxMemory": return long.class;
+        case "maxmemoryperconnection":
+        case "maxMemoryPerConnection": return long.class;
+        case "maxmemoryperpeer":
+        case "maxMemoryPerPeer": return long.class;
+        case "maxmemoryperprotocol":
+        case "maxMemoryPerProtocol": return long.class;
+        case "maxmemoryperstream":
+        case "maxMemoryPerStream": return long.class;
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
-        case "maxstreamsperconnection":
-        case "maxStreamsPerConnection": return int.class;
+        case "maxpendingconnections":
+        case "maxPendingConnections": return int.class;
+        case "maxstreamsinbound":
+        case "maxStreamsInbound": return int.class;
+        case "maxstreamsinboundperconnection":
+        case "maxStreamsInboundPerConnection": return int.class;
+        case "maxstreamsinboundperpeer":
+        case "maxStreamsInboundPerPeer": return int.class;
+        case "maxstreamsinboundperprotocol":
+        case "maxStreamsInboundPerProtocol": return int.class;
+        case "maxstreamsoutbound":
+        case "maxStreamsOutbound": return int.class;
+        case "maxstreamsoutboundperconnection":
+        case "maxStreamsOutboundPerConnection": return int.class;
+        case "maxstreamsoutboundperpeer":
+        case "maxStreamsOutboundPerPeer": return int.class;
+        case "maxstreamsoutboundperprotocol":
+        case "maxStreamsOutboundPerProtocol": return int.class;
         case "peeraddressresolver":
         case "peerAddressResolver": return org.opencloud.discovery.camel.Libp2pPeerAddressResolver.class;
         case "peerbackoff":
@@ -150,12 +210,42 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "listenaddresses":
         case "listenAddresses": return target.getListenAddresses();
-        case "maxconnections":
-        case "maxConnections": return target.getMaxConnections();
+        case "maxconnectionsinbound":
+        case "maxConnectionsInbound": return target.getMaxConnectionsInbound();
+        case "maxconnectionsoutbound":
+        case "maxConnectionsOutbound": return target.getMaxConnectionsOutbound();
+        case "maxconnectionsperpeer":
+        case "maxConnectionsPerPeer": return target.getMaxConnectionsPerPeer();
+        case "maxmemory":
+        case "maxMemory": return target.getMaxMemory();
+        case "maxmemoryperconnection":
+        case "maxMemoryPerConnection": return target.getMaxMemoryPerConnection();
+        case "maxmemoryperpeer":
+        case "maxMemoryPerPeer": return target.getMaxMemoryPerPeer();
+        case "maxmemoryperprotocol":
+        case "maxMemoryPerProtocol": return target.getMaxMemoryPerProtocol();
+        case "maxmemoryperstream":
+        case "maxMemoryPerStream": return target.getMaxMemoryPerStream();
         case "maxmessagesize":
         case "maxMessageSize": return target.getMaxMessageSize();
-        case "maxstreamsperconnection":
-        case "maxStreamsPerConnection": return target.getMaxStreamsPerConnection();
+        case "maxpendingconnections":
+        case "maxPendingConnections": return target.getMaxPendingConnections();
+        case "maxstreamsinbound":
+        case "maxStreamsInbound": return target.getMaxStreamsInbound();
+        case "maxstreamsinboundperconnection":
+        case "maxStreamsInboundPerConnection": return target.getMaxStreamsInboundPerConnection();
+        case "maxstreamsinboundperpeer":
+        case "maxStreamsInboundPerPeer": return target.getMaxStreamsInboundPerPeer();
+        case "maxstreamsinboundperprotocol":
+        case "maxStreamsInboundPerProtocol": return target.getMaxStreamsInboundPerProtocol();
+        case "maxstreamsoutbound":
+        case "maxStreamsOutbound": return target.getMaxStreamsOutbound();
+        case "maxstreamsoutboundperconnection":
+        case "maxStreamsOutboundPerConnection": return target.getMaxStreamsOutboundPerConnection();
+        case "maxstreamsoutboundperpeer":
+        case "maxStreamsOutboundPerPeer": return target.getMaxStreamsOutboundPerPeer();
+        case "maxstreamsoutboundperprotocol":
+        case "maxStreamsOutboundPerProtocol": return target.getMaxStreamsOutboundPerProtocol();
         case "peeraddressresolver":
         case "peerAddressResolver": return target.getPeerAddressResolver();
         case "peerbackoff":

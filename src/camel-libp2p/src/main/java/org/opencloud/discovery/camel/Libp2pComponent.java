@@ -6,7 +6,6 @@ import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
 import org.opencloud.discovery.p2p.core.KeyFiles;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.host.ConnectionGate;
@@ -33,7 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * then the host's owner installs its protocols, starts it and closes it.
  */
 @Component("libp2p")
-public class Libp2pComponent extends DefaultComponent {
+public class Libp2pComponent extends Libp2pLimitOptions {
     private static final Logger LOG = LoggerFactory.getLogger(Libp2pComponent.class);
 
     @Metadata(label = "security")
@@ -44,10 +43,6 @@ public class Libp2pComponent extends DefaultComponent {
     private String swarmKeyFile;
     @Metadata(label = "security", defaultValue = "false")
     private boolean privateNetworkRequired;
-    @Metadata(label = "advanced", defaultValue = "1024")
-    private int maxConnections = 1024;
-    @Metadata(label = "advanced", defaultValue = "1000")
-    private int maxStreamsPerConnection = 1000;
     @Metadata(defaultValue = "4194304")
     private int maxMessageSize = 4 << 20;
     @Metadata(label = "advanced", defaultValue = "10000", javaType = "java.time.Duration")
@@ -101,7 +96,7 @@ public class Libp2pComponent extends DefaultComponent {
         super.doStart();
         ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
         // Unbounded queues: Camel's default of 1,000 queued tasks failed deliveries beyond 1,000 in
-        // flight; what is in flight is bounded by the yamux stream limits per connection instead.
+        // flight; what is in flight is bounded by the resource manager's stream limits instead.
         ThreadPoolProfile defaults = executors.getDefaultThreadPoolProfile();
         workerPool = executors.newThreadPool(this, "Libp2pWorker", unboundedQueue("Libp2pWorker", defaults, null));
         timeoutScheduler = executors.newScheduledThreadPool(this, "Libp2pTimeout", unboundedQueue("Libp2pTimeout", defaults, 1));
@@ -163,8 +158,7 @@ public class Libp2pComponent extends DefaultComponent {
         }
         HostConfig config = HostConfig.withIdentity(KeyFiles.loadOrCreateIdentity(Path.of(identityKeyFile)))
                 .privateNetworkRequired(privateNetworkRequired)
-                .maxConnections(maxConnections)
-                .maxStreamsPerConnection(maxStreamsPerConnection)
+                .resourceLimits(resourceLimits())
                 .maxMessageSize(maxMessageSize)
                 .handshakeTimeout(Duration.ofMillis(handshakeTimeout))
                 .idleTimeout(Duration.ofMillis(idleTimeout))
@@ -264,24 +258,6 @@ public class Libp2pComponent extends DefaultComponent {
     /** Refuse to start without a swarmKeyFile (go-libp2p's LIBP2P_FORCE_PNET). */
     public void setPrivateNetworkRequired(boolean privateNetworkRequired) {
         this.privateNetworkRequired = privateNetworkRequired;
-    }
-
-    public int getMaxConnections() {
-        return maxConnections;
-    }
-
-    /** Connections open at once, inbound and outbound. */
-    public void setMaxConnections(int maxConnections) {
-        this.maxConnections = maxConnections;
-    }
-
-    public int getMaxStreamsPerConnection() {
-        return maxStreamsPerConnection;
-    }
-
-    /** Inbound streams open at once on one connection. */
-    public void setMaxStreamsPerConnection(int maxStreamsPerConnection) {
-        this.maxStreamsPerConnection = maxStreamsPerConnection;
     }
 
     public int getMaxMessageSize() {

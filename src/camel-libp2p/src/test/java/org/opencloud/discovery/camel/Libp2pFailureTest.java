@@ -12,18 +12,28 @@ import org.opencloud.discovery.p2p.core.PrivateKey;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the sending exchange sees when a message cannot be delivered, and that the node keeps working. */
+/**
+ * What the sending exchange sees when a message cannot be delivered, and that the node keeps working. Success
+ * is only the receiver's close after its route completed: a reset, a route failing later, a receiver that goes
+ * away before confirming, or no answer in time all fail the sender's exchange.
+ */
 class Libp2pFailureTest {
     @TempDir
     Path dir;
     private Libp2pNode a;
     private Libp2pNode b;
+    private final CountDownLatch held = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws Exception {
@@ -33,6 +43,13 @@ class Libp2pFailureTest {
                 from("libp2p:/test/msg/1.0?maxMessageSize=1024").to("mock:got");
                 from("libp2p:/test/refuse/1.0").throwException(new IllegalStateException("B refuses"));
                 from("libp2p:/test/slow/1.0").delay(3000).to("mock:slow");
+                // as a receiver whose own store did not take the message: it fails later, on another thread
+                from("libp2p:/test/late-failure/1.0").delay(200).asyncDelayed()
+                        .throwException(new IllegalStateException("not accepted downstream"));
+                from("libp2p:/test/held/1.0").process(exchange -> {
+                    held.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                });
             }
         });
         a = Libp2pNode.start(dir, "a");
@@ -40,6 +57,7 @@ class Libp2pFailureTest {
 
     @AfterEach
     void stop() {
+        release.countDown();
         a.close();
         b.close();
     }
@@ -108,5 +126,23 @@ class Libp2pFailureTest {
     void aReceiverSlowerThanTheTimeoutFailsTheSender() {
         Exchange sent = a.send(toB("/test/slow/1.0") + "&timeout=300", "hello");
         assertTrue(failure(sent).getMessage().contains("no answer within 300 ms"), sent.getException().getMessage());
+    }
+
+    @Test
+    void aReceiverThatFailsLaterFailsTheSender() {
+        Exchange sent = a.send(toB("/test/late-failure/1.0"), "hello");
+        assertTrue(failure(sent).getMessage().contains("reset"), sent.getException().getMessage());
+    }
+
+    @Test
+    void aReceiverThatGoesAwayBeforeConfirmingFailsTheSenderAtOnce() throws Exception {
+        CompletableFuture<Exchange> sending = CompletableFuture.supplyAsync(
+                () -> a.send(toB("/test/held/1.0") + "&timeout=60000", "hello"));
+        assertTrue(held.await(10, TimeUnit.SECONDS), "B's route got the message");
+        b.component.activeHost().close(); // B's connections go, as in a crash, while its route still holds the message
+
+        Exchange sent = sending.get(20, TimeUnit.SECONDS); // long before the 60 s timeout
+        Libp2pProducerException e = failure(sent);
+        assertFalse(e.getMessage().contains("no answer within"), e.getMessage());
     }
 }

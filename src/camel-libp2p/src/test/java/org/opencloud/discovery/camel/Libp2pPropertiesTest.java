@@ -5,6 +5,7 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencloud.discovery.p2p.rcmgr.ResourceLimits;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,11 @@ class Libp2pPropertiesTest {
                     camel.component.libp2p.idleTimeout = 30s
                     camel.component.libp2p.agentVersion = props-test/1
                     camel.component.libp2p.peerAddressResolver = #directory
+                    camel.component.libp2p.maxMemory = 50331648
+                    camel.component.libp2p.maxMemoryPerPeer = 8388608
+                    camel.component.libp2p.maxStreamsInboundPerPeer = 32
+                    camel.component.libp2p.maxPendingConnections = 16
+                    camel.component.libp2p.maxMemoryPerStream = 4194304
                     target.peer = %s
                     """.formatted(dir.resolve("a.key"), b.peerId()));
             Main main = new Main();
@@ -53,6 +59,13 @@ class Libp2pPropertiesTest {
                 assertEquals(65536, a.getMaxMessageSize());
                 assertEquals(30_000, a.getIdleTimeout());
                 assertSame(directory, a.getPeerAddressResolver());
+                ResourceLimits limits = a.activeHost().config().resourceLimits();
+                assertEquals(48L << 20, limits.host().memory());
+                assertEquals(8L << 20, limits.peer().memory());
+                assertEquals(32, limits.peer().streamsInbound());
+                assertEquals(16, limits.pending().connectionsInbound());
+                assertEquals(4L << 20, limits.stream().memory());
+                assertEquals(ResourceLimits.defaults().connection(), limits.connection(), "what is not set keeps its default");
                 assertTrue(Files.exists(dir.resolve("a.key")), "the identity key file is created on first start");
                 MockEndpoint got = b.mock("got");
                 got.expectedBodiesReceived("configured by properties");
@@ -66,5 +79,10 @@ class Libp2pPropertiesTest {
                 main.stop();
             }
         }
+    }
+
+    @Test
+    void limitOptionsDefaultToTheStacksLimits() {
+        assertEquals(ResourceLimits.defaults(), new Libp2pComponent().resourceLimits());
     }
 }

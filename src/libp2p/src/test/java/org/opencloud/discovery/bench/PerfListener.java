@@ -82,8 +82,7 @@ public final class PerfListener implements AutoCloseable {
     public static PerfListener start(Multiaddr listen, SwarmKey psk) {
         Host host = new Host(HostConfig.withIdentity(PrivateKey.generate())
                 .listen(listen)
-                .privateNetworkKey(psk)
-                .maxStreamsPerConnection(4096));
+                .privateNetworkKey(psk));
         PerfListener listener = new PerfListener(host);
         host.start();
         return listener;

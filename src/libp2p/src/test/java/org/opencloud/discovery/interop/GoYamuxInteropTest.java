@@ -1,5 +1,7 @@
 package org.opencloud.discovery.interop;
 
+import org.opencloud.discovery.p2p.rcmgr.TestScopes;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -194,7 +196,7 @@ class GoYamuxInteropTest {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        YamuxSession session = new YamuxSession(false, CONFIG, MuxedStreams::echo);
+                        YamuxSession session = new YamuxSession(false, CONFIG, TestScopes.connection(), MuxedStreams::echo);
                         session.addTo(ch.pipeline());
                         accepted.complete(session);
                     }
@@ -203,7 +205,7 @@ class GoYamuxInteropTest {
 
     /** Connects to the Go listener as yamux client, echoing streams Go opens. */
     private static YamuxSession dial(int port) throws InterruptedException {
-        YamuxSession session = new YamuxSession(true, CONFIG, MuxedStreams::echo);
+        YamuxSession session = new YamuxSession(true, CONFIG, TestScopes.connection(), MuxedStreams::echo);
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -16,6 +16,7 @@ import org.opencloud.discovery.propagation.catalogue.ResourceCatalogue;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
 import org.opencloud.discovery.propagation.codec.ResourceProtocols;
+import org.opencloud.discovery.propagation.dedup.RecentEventIds;
 import org.opencloud.discovery.propagation.directory.EmbeddedPeerStore;
 import org.opencloud.discovery.propagation.directory.MongoPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
@@ -40,8 +41,9 @@ import java.util.function.Supplier;
  * intake's stream and durable consumer ({@code oc.jetstream.*}), the codec ({@code oc.codec.file}), the peer
  * directory (MongoDB at {@code oc.mongo.uri}, or the in-process store under {@code oc.data-dir} when none is set)
  * seeded from {@code oc.peers.file}, the
- * authorization that gates connections, the propagation bean, the resource catalogue and the search beans
- * ({@link SearchConfiguration}), the node's metrics and readiness checks.
+ * authorization that gates connections, the propagation bean, the inbound routes' confirmed publishing and record of
+ * received event ids ({@code oc.inbound.*}), the resource catalogue and the search beans ({@link SearchConfiguration}),
+ * the node's metrics and readiness checks.
  */
 public final class NodeConfiguration implements CamelConfiguration {
     /** A node record expiring later than this is refused: nobody's record lives for ever on the DHT. */
@@ -62,6 +64,8 @@ public final class NodeConfiguration implements CamelConfiguration {
         resources.nats = new NodeNatsConnection(props.resolveProperty("oc.nats.servers").orElseThrow(),
                 context.getName());
         context.addComponent("nats", new SharedConnectionNatsComponent(resources.nats::connection));
+        context.addComponent("nats-confirmed", new NatsConfirmedComponent(resources.nats,
+                millis(props, "oc.inbound.publish-timeout-ms")));
         IntakeState intake = new IntakeState();
         context.addComponent("nats-intake", new NatsIntakeComponent(resources.nats,
                 JetStreamIntakeSettings.from(props, context.getName()), intake));
@@ -97,6 +101,11 @@ public final class NodeConfiguration implements CamelConfiguration {
                 () -> host.get().peerId().toString(), metrics,
                 Integer.parseInt(setting(props, "oc.considers.max-targets")), nats::maxPayload));
         context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
+        resources.receivedIds = RecentEventIds.open(dataDir(props),
+                Integer.parseInt(setting(props, "oc.inbound.dedup.max-ids-per-sender")),
+                millis(props, "oc.inbound.dedup.max-age-ms"));
+        LOG.info("received event ids: {}", resources.receivedIds.describe());
+        context.getRegistry().bind("receivedEvents", new ReceivedEvents(resources.receivedIds, metrics));
         SignedNodeRecords records = new SignedNodeRecords(codec.tolerantJson(), Clock.systemUTC(), MAX_RECORD_LIFETIME);
         context.getRegistry().bind("kadConfig", new KadConfig()
                 .protocolPrefix(setting(props, "oc.dht.prefix"))
@@ -122,8 +131,7 @@ public final class NodeConfiguration implements CamelConfiguration {
     private static PeerStore peerStore(PropertiesComponent props) {
         String uri = props.resolveProperty("oc.mongo.uri").orElse("");
         if (uri.isBlank()) {
-            Path dataDir = Path.of(props.resolveProperty("oc.data-dir").orElse("data"));
-            EmbeddedPeerStore store = EmbeddedPeerStore.open(dataDir);
+            EmbeddedPeerStore store = EmbeddedPeerStore.open(dataDir(props));
             LOG.info("peer directory: embedded, {} (no listener)", store.describe());
             return store;
         }
@@ -131,6 +139,10 @@ public final class NodeConfiguration implements CamelConfiguration {
         return new MongoPeerStore(uri,
                 props.resolveProperty("oc.mongo.database").orElse(MongoPeerStore.DEFAULT_DATABASE),
                 props.resolveProperty("oc.mongo.collection").orElse(MongoPeerStore.DEFAULT_COLLECTION));
+    }
+
+    static Path dataDir(PropertiesComponent props) {
+        return Path.of(setting(props, "oc.data-dir"));
     }
 
     /** A setting the built-in defaults name, so it always has a value (no second copy of the default here). */
@@ -158,11 +170,12 @@ public final class NodeConfiguration implements CamelConfiguration {
         return uri.replaceAll("//[^@/]*@", "//***@");
     }
 
-    /** What the node opened for NATS and the directory, closed when Camel stops. */
+    /** What the node opened for NATS, the directory and the received event ids, closed when Camel stops. */
     private static final class Resources extends ServiceSupport {
         private NodeNatsConnection nats;
         private PeerStore store;
         private ResourceCatalogue catalogue;
+        private RecentEventIds receivedIds;
 
         @Override
         protected void doStop() throws Exception {
@@ -174,6 +187,9 @@ public final class NodeConfiguration implements CamelConfiguration {
             }
             if (store != null) {
                 store.close();
+            }
+            if (receivedIds != null) {
+                receivedIds.close();
             }
         }
     }

@@ -9,21 +9,41 @@ import org.apache.camel.Processor;
 import org.opencloud.discovery.camel.Libp2pConstants;
 import org.opencloud.discovery.p2p.host.Connection;
 import org.opencloud.discovery.p2p.host.Host;
+import org.opencloud.discovery.p2p.rcmgr.Resource;
+import org.opencloud.discovery.p2p.rcmgr.ScopeKind;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.security.Authorization;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The node's own metrics, beside Camel's route metrics, on the registry that the management server exports
  * for Prometheus ({@code /observe/metrics}): events in and out per protocol and partner, rejected messages
  * and refused peers by reason, delivery retries and undelivered events per partner, and the libp2p host's
- * connections, streams, refused streams, idle streams reset and backed-off peers. Partner labels stay few: only partners send and receive events.
+ * connections, streams, refused streams, idle streams reset and backed-off peers, and its resource manager's
+ * memory reserved and refusals by scope and resource. Partner labels stay few: only partners send and receive events.
  */
 public final class NodeMetrics {
+    /** A counter's name and tags, the key under which it is kept once registered. */
+    private record CounterKey(String name, String... tags) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CounterKey k && name.equals(k.name) && Arrays.equals(tags, k.tags);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + Arrays.hashCode(tags);
+        }
+    }
+
     private final MeterRegistry registry;
+    // counted per event: Micrometer's builder and registry lookup (id, sorted tags) cost more than the count
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
     NodeMetrics(MeterRegistry registry, Authorization authorization, Supplier<Host> host) {
         this.registry = registry;
@@ -46,11 +66,34 @@ public final class NodeMetrics {
                 .register(registry);
         FunctionCounter.builder("oc.libp2p.streams.idle.reset", host, h -> h.get().idleStreamsReset())
                 .description("streams reset because no data moved on them for streamIdleTimeout").register(registry);
+        Gauge.builder("oc.libp2p.memory.reserved", () -> host.get().resources().hostUsage().memory())
+                .description("inbound bytes in flight the resource manager holds: windows granted, bytes not yet"
+                        + " consumed").baseUnit("bytes").register(registry);
+        for (ScopeKind scope : ScopeKind.values()) {
+            for (Resource resource : Resource.values()) {
+                FunctionCounter.builder("oc.libp2p.resource.refusals", host, h -> h.get().resources().refusals(scope, resource))
+                        .description("reservations the resource manager refused, by the scope that refused and the resource")
+                        .tag("scope", scope.name().toLowerCase()).tag("resource", resource.name().toLowerCase())
+                        .register(registry);
+            }
+        }
     }
 
     /** An event a peer sent on {@code protocol}, accepted. */
     public void received(String protocol, String peer) {
         counter("oc.events.in", "events accepted from peers", "protocol", protocol, "peer", peer).increment();
+    }
+
+    /** An event {@code peer} sent again that this node had published: confirmed, not published twice. */
+    public void duplicate(String peer) {
+        counter("oc.events.duplicate", "events a peer sent again, confirmed without publishing them twice", "peer", peer)
+                .increment();
+    }
+
+    /** An event not confirmed to {@code peer} (this node's NATS did not accept it): the peer sends it again. */
+    public void unconfirmed(String peer) {
+        counter("oc.events.unconfirmed", "events from peers not confirmed, which they send again (this node's NATS did not accept them)",
+                "peer", peer).increment();
     }
 
     /** An event delivered to {@code peer} on {@code protocol}. */
@@ -84,7 +127,8 @@ public final class NodeMetrics {
     }
 
     private Counter counter(String name, String description, String... tags) {
-        return Counter.builder(name).description(description).tags(tags).register(registry);
+        return counters.computeIfAbsent(new CounterKey(name, tags),
+                k -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     /** A peer's search this node did not answer (FORGED, TOO_MANY_SEARCHES ...). */

@@ -11,7 +11,6 @@ import org.opencloud.discovery.propagation.search.SearchRateLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,7 @@ final class SearchConfiguration {
         String mongoUri = setting(props, "oc.mongo.uri").trim();
         ResourceCatalogue catalogue = switch (store) {
             case "own" -> mongoUri.isEmpty()
-                    ? EmbeddedResourceCatalogue.open(Path.of(setting(props, "oc.data-dir")), fields)
+                    ? EmbeddedResourceCatalogue.open(NodeConfiguration.dataDir(props), fields)
                     : new MongoResourceCatalogue(mongoUri, setting(props, "oc.mongo.database"),
                     setting(props, "oc.catalogue.collection"), fields);
             case "oc-lib" -> {

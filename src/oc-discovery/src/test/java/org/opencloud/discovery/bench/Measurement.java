@@ -167,7 +167,7 @@ final class Measurement implements AutoCloseable {
         throw new IOException("no " + SENT_FIELD + " in " + node);
     }
 
-    private static double percentileMillis(long[] sorted, double fraction) {
+    static double percentileMillis(long[] sorted, double fraction) {
         if (sorted.length == 0) {
             return Double.NaN;
         }

@@ -4,16 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.api.StreamConfiguration;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencloud.discovery.p2p.core.KeyFiles;
-import org.opencloud.discovery.p2p.core.PrivateKey;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
 import static org.opencloud.discovery.e2e.NodeFixture.json;
 import static org.opencloud.discovery.e2e.NodeFixture.next;
-import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
 import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
 /**
@@ -70,9 +62,9 @@ class DurableIntakeTest {
         JsonNode natsCheck = NodeProcess.check(pair.a.process.awaitReady(), "nats").path("data");
         assertEquals("true", natsCheck.path("jetstream").asText(), natsCheck::toString);
         assertEquals("JETSTREAM", natsCheck.path("intake").asText(), natsCheck::toString);
-        try (Connection app = connect(pair.a.nats); Receiver onB = new Receiver(pair.b.nats)) {
+        try (Connection app = CreatedResources.connect(pair.a.nats); CreatedResources onB = new CreatedResources(pair.b.nats)) {
             // an operator's stream on B: B publishes each event with Nats-Msg-Id, so it keeps the event once
-            JetStreamManagement onBsStream = onB.connection.jetStreamManagement();
+            JetStreamManagement onBsStream = onB.connection().jetStreamManagement();
             onBsStream.addStream(StreamConfiguration.builder().name("B_RESOURCES").subjects("CREATE_RESOURCE")
                     .duplicateWindow(Duration.ofMinutes(2)).build());
             long started = System.nanoTime();
@@ -82,7 +74,7 @@ class DurableIntakeTest {
             pair.a.start(); // while the app goes on publishing on A's NATS
             pair.a.process.awaitReady();
             Set<String> accepted = publisher.done.get();
-            onB.awaitAll(accepted);
+            onB.awaitAll(accepted, ARRIVAL);
             report("A killed (SIGKILL) and restarted", accepted, onB, started);
             assertEquals(accepted.size(), onBsStream.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(),
                     "B's stream keeps each event once, however often A sent it");
@@ -92,7 +84,7 @@ class DurableIntakeTest {
     @Test
     void nothingAsNatsAcceptedIsLostWhenItRestarts() throws Exception {
         Pair pair = startPair();
-        try (Connection app = connect(pair.a.nats); Receiver onB = new Receiver(pair.b.nats)) {
+        try (Connection app = CreatedResources.connect(pair.a.nats); CreatedResources onB = new CreatedResources(pair.b.nats)) {
             long started = System.nanoTime();
             Publisher publisher = new Publisher(app, true);
             publisher.awaitPublished(EVENTS * 3 / 10);
@@ -101,7 +93,7 @@ class DurableIntakeTest {
             pair.a.nats.start(); // same port, same store
             Set<String> accepted = publisher.done.get();
             assertTrue(accepted.size() >= EVENTS * 3 / 10, "A's NATS accepted only " + accepted.size());
-            onB.awaitAll(accepted);
+            onB.awaitAll(accepted, ARRIVAL);
             report("A's nats-server stopped and started", accepted, onB, started);
         }
     }
@@ -124,17 +116,19 @@ class DurableIntakeTest {
         }
     }
 
-    private static void report(String fault, Set<String> accepted, Receiver onB, long started) {
+    private static void report(String fault, Set<String> accepted, CreatedResources onB, long started) {
         System.out.printf("%s: %d published, %d accepted by A's NATS, %d distinct on B (%d messages, %d twice), %.1f s%n",
-                fault, EVENTS, accepted.size(), onB.distinct().size(), onB.messages.get(),
-                onB.messages.get() - onB.distinct().size(), (System.nanoTime() - started) / 1e9);
+                fault, EVENTS, accepted.size(), onB.distinct().size(), onB.messages(),
+                onB.messages() - onB.distinct().size(), (System.nanoTime() - started) / 1e9);
     }
 
     // ------------------------------------------------------------------ the two nodes
 
     private Pair startPair() throws Exception {
-        ProcessNode a = new ProcessNode("node-a", Files.createDirectories(dir.resolve("a")));
-        ProcessNode b = new ProcessNode("node-b", Files.createDirectories(dir.resolve("b")));
+        ProcessNode a = new ProcessNode("node-a", Files.createDirectories(dir.resolve("a")), running)
+                .set("OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS);
+        ProcessNode b = new ProcessNode("node-b", Files.createDirectories(dir.resolve("b")), running)
+                .set("OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS);
         a.partner(b);
         b.partner(a);
         a.start();
@@ -147,53 +141,7 @@ class DurableIntakeTest {
     private record Pair(ProcessNode a, ProcessNode b) {
     }
 
-    /** A node process and its own nats-server with JetStream, configured by environment variables. */
-    private final class ProcessNode {
-        private final String name;
-        private final Path home;
-        private final PrivateKey identity = PrivateKey.generate();
-        private final int p2pPort = NodeFixture.freePort();
-        private final NatsServerProcess nats;
-        private NodeProcess process;
-
-        ProcessNode(String name, Path home) throws IOException {
-            this.name = name;
-            this.home = home;
-            KeyFiles.writePrivate(home.resolve("identity.key"), identity.toProtobuf());
-            nats = new NatsServerProcess(home, true).start();
-            running.add(nats);
-        }
-
-        void partner(ProcessNode other) throws IOException {
-            String address = "/ip4/127.0.0.1/tcp/" + other.p2pPort + "/p2p/" + other.identity.peerId();
-            Files.writeString(home.resolve("peers.json"),
-                    "[" + peerJson(other.identity.peerId().toString(), address, "PARTNER") + "]");
-        }
-
-        /** Starts the node's process (again: the same data, key and ports). */
-        void start() throws IOException {
-            Map<String, String> environment = new HashMap<>(Map.of(
-                    "OC_NATS_SERVERS", nats.url(),
-                    "OC_DATA_DIR", home.resolve("data").toString(),
-                    "OC_PEERS_FILE", home.resolve("peers.json").toString(),
-                    "OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS,
-                    "CAMEL_MAIN_NAME", name,
-                    "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + p2pPort,
-                    "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", home.resolve("identity.key").toString(),
-                    "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
-                    "CAMEL_MANAGEMENT_ENABLED", "true"));
-            environment.put("CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
-            process = new NodeProcess(name, environment, home.resolve(name + ".log"), List.of("run"));
-            running.add(process);
-        }
-    }
-
     // ------------------------------------------------------------------ the app on A, the observer on B
-
-    private static Connection connect(NatsServerProcess server) throws IOException, InterruptedException {
-        return Nats.connect(new Options.Builder().server(server.url()).connectionName(NodeFixture.TEST_CLIENT)
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(100)).build());
-    }
 
     /**
      * Publishes {@value #EVENTS} PB_CREATE events at {@value #RATE} a second in the background, as an app does
@@ -259,42 +207,6 @@ class DurableIntakeTest {
                 assertTrue(System.nanoTime() < deadline, "published only " + published.get());
                 NodeFixture.sleep(Duration.ofMillis(10));
             }
-        }
-    }
-
-    /** Counts what arrives on B's CREATE_RESOURCE, by resource id. */
-    private static final class Receiver implements AutoCloseable {
-        private final Connection connection;
-        private final Map<String, Integer> ids = new ConcurrentHashMap<>();
-        private final AtomicInteger messages = new AtomicInteger();
-
-        Receiver(NatsServerProcess server) throws Exception {
-            connection = connect(server);
-            connection.createDispatcher(message -> {
-                String id = decodedPayload(json(message).path("Payload")).path("id").asText();
-                ids.merge(id, 1, Integer::sum);
-                messages.incrementAndGet();
-            }).subscribe("CREATE_RESOURCE");
-            connection.flush(Duration.ofSeconds(10));
-        }
-
-        Set<String> distinct() {
-            return new TreeSet<>(ids.keySet());
-        }
-
-        void awaitAll(Set<String> expected) {
-            long deadline = System.nanoTime() + ARRIVAL.toNanos();
-            while (!ids.keySet().containsAll(expected) && System.nanoTime() < deadline) {
-                NodeFixture.sleep(Duration.ofMillis(100));
-            }
-            Set<String> missing = new TreeSet<>(expected);
-            missing.removeAll(ids.keySet());
-            assertEquals(Set.of(), missing, missing.size() + " of " + expected.size() + " never reached B");
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            connection.close();
         }
     }
 }

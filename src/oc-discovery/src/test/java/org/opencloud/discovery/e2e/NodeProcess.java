@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A node in a JVM of its own, as an operator runs it: {@code Main run [FILE]} in a working directory holding
@@ -137,6 +139,21 @@ final class NodeProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** One series of the node's Prometheus scrape ({@code oc_events_duplicate_total{peer="..."}}), 0 when absent. */
+    double metric(String series) {
+        HttpResponse<String> scrape = get("/observe/metrics");
+        if (scrape == null || scrape.statusCode() != 200) {
+            throw new AssertionError(name + " serves no metrics: " + (scrape == null ? "no answer" : scrape.statusCode()));
+        }
+        return series(scrape.body(), series);
+    }
+
+    /** One series of a Prometheus scrape, 0 when absent. */
+    static double series(String scrape, String series) {
+        Matcher value = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(scrape);
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
     /** The last lines of the node's output, for failure messages. */

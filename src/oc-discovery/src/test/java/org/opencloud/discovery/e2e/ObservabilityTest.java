@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -133,8 +131,7 @@ class ObservabilityTest {
     private static double metric(int port, String series) {
         HttpResponse<String> scrape = get(port, "/observe/metrics");
         assertEquals(200, scrape.statusCode());
-        Matcher value = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(scrape.body());
-        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+        return NodeProcess.series(scrape.body(), series);
     }
 
     private static HttpResponse<String> get(int port, String path) {

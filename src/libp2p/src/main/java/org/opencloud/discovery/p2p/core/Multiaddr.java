@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -134,6 +136,8 @@ public final class Multiaddr {
             at[0] += (int) size;
             if (p == Protocol.P2P) {
                 PeerId.fromBytes(value);
+            } else if (p.size < 0) {
+                requireDnsName(p, value);
             }
             out.add(new Component(p, value));
         }
@@ -141,6 +145,30 @@ public final class Multiaddr {
             throw new Libp2pException("empty multiaddr");
         }
         return new Multiaddr(out);
+    }
+
+    /**
+     * A DNS value must read back from the text form: UTF-8, not empty, no {@code /}. Otherwise a peer's address
+     * {@code /dns4/x/tcp/1/p2p/<other peer>} inside one name would become other components, another peer's
+     * address, once written as text and read again (as the directory stores addresses).
+     */
+    private static void requireDnsName(Protocol p, byte[] value) {
+        boolean slash = false;
+        for (byte b : value) {
+            slash |= b == '/';
+        }
+        if (value.length == 0 || slash || !isUtf8(value)) {
+            throw new Libp2pException("/" + p.text + " value is not a name that reads back from text");
+        }
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)); // reports, never replaces
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** {@code /ip4/…/tcp/port} or {@code /ip6/…/tcp/port} for a socket address. */

@@ -15,6 +15,11 @@ public final class PeerId implements Comparable<PeerId> {
     private static final int MAX_INLINE_KEY = 42;
     private static final int CID_V1 = 0x01;
     private static final int LIBP2P_KEY_CODEC = 0x72;
+    /**
+     * Longer than either text form of the longest id (44 bytes: 61 base58 characters, 75 for the CID). Base58
+     * decoding costs time and memory quadratic in the length, so longer text is refused before it is decoded.
+     */
+    static final int MAX_TEXT_LENGTH = 128;
 
     private final byte[] multihash;
     private final String text;
@@ -68,6 +73,9 @@ public final class PeerId implements Comparable<PeerId> {
 
     /** Parses the base58btc form or the CIDv1 form (multibase base32, {@code b…}, codec libp2p-key). */
     public static PeerId fromString(String text) {
+        if (text.length() > MAX_TEXT_LENGTH) {
+            throw new Libp2pException("not a peer id: " + text.length() + " characters, more than any peer id has");
+        }
         if (text.startsWith("1") || text.startsWith("Qm")) {
             return fromBytes(Base58.decode(text));
         }

@@ -98,7 +98,12 @@ public final class PublicKey {
     private boolean verifySecp256k1(byte[] message, byte[] signature) {
         X9ECParameters curve = SECNamedCurves.getByName("secp256k1");
         ECDomainParameters domain = new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH());
-        ECPublicKeyParameters key = new ECPublicKeyParameters(curve.getCurve().decodePoint(data), domain);
+        ECPublicKeyParameters key;
+        try {
+            key = new ECPublicKeyParameters(curve.getCurve().decodePoint(data), domain);
+        } catch (RuntimeException e) { // BouncyCastle indexes an empty or short encoding before checking it
+            throw new Libp2pException("malformed Secp256k1 public key of " + data.length + " bytes", e);
+        }
         BigInteger r;
         BigInteger s;
         try {

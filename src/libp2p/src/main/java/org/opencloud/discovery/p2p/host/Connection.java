@@ -81,7 +81,12 @@ public final class Connection {
             }
             MuxedStream muxed = (MuxedStream) f.getNow();
             negotiate(muxed, MultistreamNegotiation.initiator(protocols)).addListener(n -> {
-                if (n.isSuccess()) {
+                if (n.isSuccess() && !muxed.scope().setProtocol(((Stream) n.getNow()).protocol())) {
+                    muxed.reset();
+                    result.completeExceptionally(new Libp2pException("cannot open " + ((Stream) n.getNow()).protocol()
+                            + " with " + remotePeer + ": the protocol has as many streams or bytes as the resource"
+                            + " manager allows"));
+                } else if (n.isSuccess()) {
                     result.complete((Stream) n.getNow());
                 } else {
                     result.completeExceptionally(new Libp2pException("cannot open " + protocols + " with "
@@ -101,6 +106,11 @@ public final class Connection {
             }
             Stream stream = (Stream) n.getNow();
             if (!host.admission().admit(stream)) {
+                return;
+            }
+            if (!stream.scope().setProtocol(stream.protocol())) {
+                LOG.debug("{} reset: its protocol has as many streams or bytes as the resource manager allows", stream);
+                stream.reset();
                 return;
             }
             StreamHandler handler = host.handler(stream.protocol());

@@ -14,6 +14,7 @@ import org.opencloud.discovery.p2p.multistream.MultistreamNegotiation;
 import org.opencloud.discovery.p2p.mux.yamux.YamuxConfig;
 import org.opencloud.discovery.p2p.mux.yamux.YamuxSession;
 import org.opencloud.discovery.p2p.pnet.PnetHandler;
+import org.opencloud.discovery.p2p.rcmgr.ConnectionScope;
 import org.opencloud.discovery.p2p.security.noise.NoiseHandshakeHandler;
 import org.opencloud.discovery.p2p.security.noise.NoiseSession;
 import org.slf4j.Logger;
@@ -45,29 +46,32 @@ final class ConnectionUpgrader {
     ConnectionUpgrader(Host host, HostConfig config) {
         this.host = host;
         this.config = config;
-        this.yamuxConfig = YamuxConfig.defaults().withMaxInboundStreams(config.maxStreamsPerConnection());
+        this.yamuxConfig = YamuxConfig.defaults();
     }
 
     /** Upgrades a connection a peer opened to us. */
-    void upgradeInbound(SocketChannel channel) {
-        new Upgrade(channel, true, null).start();
+    void upgradeInbound(SocketChannel channel, ConnectionScope scope) {
+        new Upgrade(channel, scope, true, null).start();
     }
 
     /** Upgrades our dial to {@code address}; {@code result} gets the connection or the failure. */
-    void upgradeOutbound(SocketChannel channel, Multiaddr address, PeerId expected, CompletableFuture<Connection> result) {
-        new Upgrade(channel, false, new Dial(address, expected, result)).start();
+    void upgradeOutbound(SocketChannel channel, ConnectionScope scope, Multiaddr address, PeerId expected,
+                         CompletableFuture<Connection> result) {
+        new Upgrade(channel, scope, false, new Dial(address, expected, result)).start();
     }
 
     /** The state of one connection's upgrade. */
     private final class Upgrade {
         private final Channel channel;
+        private final ConnectionScope scope;
         private final boolean inbound;
         private final Dial dial;
         private String step = "private network";
         private ScheduledFuture<?> deadline;
 
-        Upgrade(Channel channel, boolean inbound, Dial dial) {
+        Upgrade(Channel channel, ConnectionScope scope, boolean inbound, Dial dial) {
             this.channel = channel;
+            this.scope = scope;
             this.inbound = inbound;
             this.dial = dial;
         }
@@ -121,6 +125,11 @@ final class ConnectionUpgrader {
                 fail(new Libp2pException("peer " + session.remotePeerId() + " refused: " + refusal));
                 return;
             }
+            if (!scope.setPeer(session.remotePeerId())) {
+                fail(new Libp2pException("peer " + session.remotePeerId() + " has as many connections as the"
+                        + " resource manager allows"), true);
+                return;
+            }
             if (session.remoteMuxers().contains(YAMUX)) {
                 installMuxer(session);
                 return;
@@ -143,7 +152,7 @@ final class ConnectionUpgrader {
 
         private void installMuxer(NoiseSession session) {
             Connection[] connection = new Connection[1];
-            YamuxSession yamux = new YamuxSession(!inbound, yamuxConfig,
+            YamuxSession yamux = new YamuxSession(!inbound, yamuxConfig, scope,
                     muxed -> connection[0].accept(muxed));
             connection[0] = new Connection(host, channel, session.remotePeerId(), session.remotePublicKey(),
                     remoteAddress(), inbound, yamux);

@@ -5,6 +5,10 @@ import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.core.PublicKey;
+import org.opencloud.discovery.p2p.rcmgr.ConnectionScope;
+import org.opencloud.discovery.p2p.rcmgr.Direction;
+import org.opencloud.discovery.p2p.rcmgr.LimitedResourceManager;
+import org.opencloud.discovery.p2p.rcmgr.ResourceManager;
 import org.opencloud.discovery.p2p.record.RoutingRecord;
 import org.opencloud.discovery.p2p.record.SignedEnvelope;
 import org.opencloud.discovery.p2p.transport.tcp.TcpTransport;
@@ -29,7 +33,8 @@ import java.util.function.Consumer;
 
 /**
  * A libp2p node: one identity, its listening sockets, its connections (one in use per peer) and the
- * protocols it serves.
+ * protocols it serves. Its resource manager bounds what connections and streams may hold, whatever the
+ * peers do.
  *
  * <p>Futures returned here complete on a connection's event loop: continuations must not block.
  * Handlers are called on the event loop of the stream's connection.
@@ -41,6 +46,7 @@ public final class Host implements AutoCloseable {
     private final PeerId peerId;
     private final ConnectionUpgrader upgrader;
     private final StreamAdmission admission;
+    private final ResourceManager resources;
     private final Map<String, StreamHandler> handlers = new ConcurrentHashMap<>();
     private final Map<PeerId, Connection> primary = new ConcurrentHashMap<>();
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -57,6 +63,7 @@ public final class Host implements AutoCloseable {
         this.peerId = config.identity().peerId();
         this.upgrader = new ConnectionUpgrader(this, config);
         this.admission = new StreamAdmission(this, config);
+        this.resources = new LimitedResourceManager(config.resourceLimits());
     }
 
     /** Binds every listen address. */
@@ -227,6 +234,11 @@ public final class Host implements AutoCloseable {
         return admission;
     }
 
+    /** What connections and streams hold, and the refusals of the limits so far. */
+    public ResourceManager resources() {
+        return resources;
+    }
+
     /**
      * Connects to {@code address}, which should end in {@code /p2p/<peer>}: the peer is then checked and
      * an open connection to it is reused; dials in progress to the same peer are shared.
@@ -287,21 +299,33 @@ public final class Host implements AutoCloseable {
             result.completeExceptionally(new Libp2pException("refusing to dial ourselves (" + peerId + ")"));
             return;
         }
-        t.dial(address, ch -> upgrader.upgradeOutbound(ch, address, expected, result)).whenComplete((ch, e) -> {
+        ConnectionScope scope = resources.openConnection(Direction.OUTBOUND);
+        if (scope == null) {
+            result.completeExceptionally(new Libp2pException("cannot dial " + address
+                    + ": the resource manager refused another outbound connection"));
+            return;
+        }
+        t.dial(address, ch -> {
+            ch.closeFuture().addListener(f -> scope.done());
+            upgrader.upgradeOutbound(ch, scope, address, expected, result);
+        }).whenComplete((ch, e) -> {
             if (e != null) {
+                scope.done();
                 result.completeExceptionally(e);
             }
         });
     }
 
     private void accept(SocketChannel channel) {
-        if (connections.size() >= config.maxConnections()) {
-            LOG.warn("refusing inbound connection from {}: {} connections open (limit {})",
-                    channel.remoteAddress(), connections.size(), config.maxConnections());
+        ConnectionScope scope = resources.openConnection(Direction.INBOUND);
+        if (scope == null) {
+            LOG.debug("refusing inbound connection from {}: a resource limit (connections or handshakes) is reached",
+                    channel.remoteAddress());
             channel.close();
             return;
         }
-        upgrader.upgradeInbound(channel);
+        channel.closeFuture().addListener(f -> scope.done());
+        upgrader.upgradeInbound(channel, scope);
     }
 
     /** Registers a freshly upgraded connection; called by the upgrader on the event loop. */

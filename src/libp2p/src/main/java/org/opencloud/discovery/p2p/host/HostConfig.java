@@ -3,6 +3,7 @@ package org.opencloud.discovery.p2p.host;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.p2p.pnet.SwarmKey;
+import org.opencloud.discovery.p2p.rcmgr.ResourceLimits;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +26,7 @@ public final class HostConfig {
     private int streamRefusalsBeforeBackoff = 10;
     private Duration streamRefusalWindow = Duration.ofSeconds(10);
     private Duration peerBackoff = Duration.ofMinutes(1);
-    private int maxConnections = 1024;
-    private int maxStreamsPerConnection = 1000;
+    private ResourceLimits resourceLimits = ResourceLimits.defaults();
     private int maxMessageSize = 4 << 20;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Duration dialTimeout = Duration.ofSeconds(10);
@@ -94,15 +94,12 @@ public final class HostConfig {
         return this;
     }
 
-    /** Connections at once, inbound and outbound; inbound ones beyond it are closed on accept. */
-    public HostConfig maxConnections(int max) {
-        this.maxConnections = max;
-        return this;
-    }
-
-    /** Inbound streams open at once on one connection; yamux resets the ones beyond. */
-    public HostConfig maxStreamsPerConnection(int max) {
-        this.maxStreamsPerConnection = max;
+    /**
+     * What the host, each peer, protocol, connection and stream may hold: connections, streams and
+     * inbound bytes in flight. A connection beyond them is closed, a stream reset, credit withheld.
+     */
+    public HostConfig resourceLimits(ResourceLimits limits) {
+        this.resourceLimits = Objects.requireNonNull(limits, "resourceLimits");
         return this;
     }
 
@@ -180,12 +177,8 @@ public final class HostConfig {
         return peerBackoff;
     }
 
-    public int maxConnections() {
-        return maxConnections;
-    }
-
-    public int maxStreamsPerConnection() {
-        return maxStreamsPerConnection;
+    public ResourceLimits resourceLimits() {
+        return resourceLimits;
     }
 
     public int maxMessageSize() {

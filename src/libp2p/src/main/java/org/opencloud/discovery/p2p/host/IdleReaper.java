@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs a host's periodic clean-up: resets streams that moved no data for the stream idle timeout,
- * closes connections without streams for the idle timeout (and duplicates once they have none), and
- * forgets ended refusal windows and back-offs.
+ * closes connections without streams for the idle timeout (and duplicates once they have none),
+ * retries the receive credit that memory limits held back, and forgets ended refusal windows and
+ * back-offs. A sender stalled by the memory limits moves no data, so if memory does not come free its
+ * stream is reset as idle and what it held released.
  */
 final class IdleReaper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IdleReaper.class);
@@ -57,6 +59,7 @@ final class IdleReaper implements AutoCloseable {
         long now = System.nanoTime();
         for (Connection c : host.connections()) {
             c.session().resetIdleStreams(streamIdleTimeout, idleStreamsReset::incrementAndGet);
+            c.session().retryStalledGrants();
             if (c.streamCount() > 0) {
                 c.touch();
                 continue;

@@ -7,7 +7,9 @@ import io.netty.util.concurrent.Future;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
+import org.opencloud.discovery.p2p.mux.BufferedBytes;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.opencloud.discovery.p2p.rcmgr.StreamScope;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -18,13 +20,16 @@ import java.util.function.Consumer;
  *
  * <p>Threading and ownership follow {@link MuxedStream}: listener callbacks run on the connection's
  * event loop, buffers handed to the listener are the listener's to release, buffers written are
- * taken over by the stream.
+ * taken over by the stream. Bytes kept until the application takes them (the early bytes, a message
+ * read to its end) stay counted in the stream's memory scope, so a peer cannot make us keep more than
+ * its limits allow.
  */
 public final class Stream {
     private final MuxedStream muxed;
     private final Connection connection;
     private final String protocol;
     private ByteBuf pending;
+    private final BufferedBytes pendingBytes;
     private boolean pendingRemoteClose;
     private Throwable pendingReset;
     private MuxedStream.Listener listener;
@@ -33,6 +38,7 @@ public final class Stream {
         this.muxed = muxed;
         this.connection = connection;
         this.protocol = protocol;
+        this.pendingBytes = new BufferedBytes(muxed);
     }
 
     public String protocol() {
@@ -55,6 +61,11 @@ public final class Stream {
         return muxed.isInitiator();
     }
 
+    /** The resources this stream holds, counted in its connection's, peer's, protocol's and host's scopes. */
+    public StreamScope scope() {
+        return muxed.scope();
+    }
+
     /** Sets who reads this stream; bytes and events already received are delivered to it first. */
     public void setListener(MuxedStream.Listener newListener) {
         if (!muxed.executor().inEventLoop()) {
@@ -66,6 +77,7 @@ public final class Stream {
         pending = null;
         if (data != null) {
             newListener.onData(muxed, data);
+            pendingBytes.clear(); // the listener counts what it keeps
         }
         if (pendingReset != null) {
             newListener.onReset(muxed, pendingReset);
@@ -86,10 +98,9 @@ public final class Stream {
             public void onData(MuxedStream s, ByteBuf data) {
                 if (listener != null) {
                     listener.onData(s, data);
-                } else if (pending == null) {
-                    pending = data;
                 } else {
-                    pending = Unpooled.wrappedBuffer(pending, data);
+                    pending = pending == null ? data : Unpooled.wrappedBuffer(pending, data);
+                    pendingBytes.set(pending.readableBytes());
                 }
             }
 
@@ -111,6 +122,7 @@ public final class Stream {
                     if (pending != null) {
                         pending.release();
                         pending = null;
+                        pendingBytes.clear();
                     }
                 }
             }
@@ -152,6 +164,7 @@ public final class Stream {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         setListener(new MuxedStream.Listener() {
             private CompositeByteBuf received;
+            private final BufferedBytes kept = new BufferedBytes(muxed);
 
             @Override
             public void onData(MuxedStream s, ByteBuf data) {
@@ -163,9 +176,11 @@ public final class Stream {
                     received = data.alloc().compositeBuffer(Integer.MAX_VALUE);
                 }
                 received.addComponent(true, data);
+                kept.set(received.readableBytes());
                 if (received.readableBytes() > maxBytes) {
                     received.release();
                     received = null;
+                    kept.clear();
                     // fail first: the reset below calls onReset synchronously, which must not win
                     result.completeExceptionally(new MessageTooLargeException("message on " + protocol + " from "
                             + remotePeer() + " exceeds the limit of " + maxBytes + " bytes"));
@@ -180,6 +195,7 @@ public final class Stream {
                     received.readBytes(bytes);
                     received.release();
                     received = null;
+                    kept.clear();
                 }
                 result.complete(bytes);
             }
@@ -189,6 +205,7 @@ public final class Stream {
                 if (received != null) {
                     received.release();
                     received = null;
+                    kept.clear();
                 }
                 result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
                         + " was reset before the message ended", cause));
@@ -207,6 +224,7 @@ public final class Stream {
         CompletableFuture<Void> result = new CompletableFuture<>();
         setListener(new MuxedStream.Listener() {
             private final CompositeByteBuf buffer = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+            private final BufferedBytes kept = new BufferedBytes(muxed);
 
             @Override
             public void onData(MuxedStream s, ByteBuf data) {
@@ -225,6 +243,7 @@ public final class Stream {
                     buffer.skipBytes(1);
                 }
                 buffer.discardReadComponents();
+                kept.set(buffer.readableBytes());
                 if (buffer.readableBytes() > maxBytes) {
                     tooLarge(s);
                 }
@@ -232,6 +251,7 @@ public final class Stream {
 
             private void tooLarge(MuxedStream s) {
                 buffer.release();
+                kept.clear();
                 // fail first: the reset below calls onReset synchronously, which must not win
                 result.completeExceptionally(new MessageTooLargeException("a value on " + protocol + " from "
                         + remotePeer() + " exceeds the limit of " + maxBytes + " bytes"));
@@ -253,6 +273,7 @@ public final class Stream {
                         emit(buffer.readableBytes());
                     }
                     buffer.release();
+                    kept.clear();
                     result.complete(null);
                 }
             }
@@ -261,6 +282,7 @@ public final class Stream {
             public void onReset(MuxedStream s, Throwable cause) {
                 if (!result.isDone()) {
                     buffer.release();
+                    kept.clear();
                     result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
                             + " was reset", cause));
                 }

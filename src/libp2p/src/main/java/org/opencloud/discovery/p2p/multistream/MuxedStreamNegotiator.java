@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.opencloud.discovery.p2p.core.Libp2pException;
+import org.opencloud.discovery.p2p.mux.BufferedBytes;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ public final class MuxedStreamNegotiator implements MuxedStream.Listener {
     private final Function<String, MuxedStream.Listener> protocolListeners;
     private final Promise<String> selected;
     private ByteBuf cumulation;
+    private BufferedBytes buffered;
     private ScheduledFuture<?> timeoutTask;
 
     private MuxedStreamNegotiator(MultistreamNegotiation negotiation, ByteBufAllocator alloc,
@@ -61,6 +63,7 @@ public final class MuxedStreamNegotiator implements MuxedStream.Listener {
     }
 
     private void start(MuxedStream stream, Duration timeout) {
+        buffered = new BufferedBytes(stream);
         timeoutTask = stream.executor().schedule(
                 () -> fail(stream, new Libp2pException("multistream negotiation timed out after " + timeout)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -90,6 +93,8 @@ public final class MuxedStreamNegotiator implements MuxedStream.Listener {
             handOff(stream, step.selectedProtocol());
         } else if (!cumulation.isReadable()) {
             releaseCumulation();
+        } else {
+            buffered.set(cumulation.readableBytes());
         }
     }
 
@@ -127,6 +132,7 @@ public final class MuxedStreamNegotiator implements MuxedStream.Listener {
         } else {
             leftover.release();
         }
+        buffered.clear(); // the next listener counts what it keeps of the leftover
         selected.trySuccess(protocol);
     }
 
@@ -155,6 +161,9 @@ public final class MuxedStreamNegotiator implements MuxedStream.Listener {
         if (cumulation != null) {
             cumulation.release();
             cumulation = null;
+        }
+        if (buffered != null) {
+            buffered.clear();
         }
     }
 

@@ -3,6 +3,7 @@ package org.opencloud.discovery.p2p.mux;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import org.opencloud.discovery.p2p.rcmgr.StreamScope;
 
 /**
  * One stream of a multiplexed connection.
@@ -16,6 +17,12 @@ import io.netty.util.concurrent.Future;
  * {@link #pauseReading()} is in force, arriving data is held (never beyond the window the peer was
  * given) and neither delivered nor credited until {@link #resumeReading()}. A slow reader therefore
  * slows the remote writer instead of filling memory.
+ *
+ * <p>Memory: inbound bytes count against the stream's {@link #scope()} from the moment credit for them
+ * is granted until they are consumed. A listener that keeps delivered bytes buffered past
+ * {@link Listener#onData} (a message read to its end) says so with {@link #holdMemory} and
+ * {@link #releaseMemory}: what it holds is credit the peer does not get back until it is released, so a
+ * reader that buffers much stalls its sender at the scope's limits.
  */
 public interface MuxedStream {
 
@@ -36,6 +43,15 @@ public interface MuxedStream {
 
     /** True when this side opened the stream. */
     boolean isInitiator();
+
+    /** The resources this stream holds, nested in its connection's, peer's, protocol's and host's. */
+    StreamScope scope();
+
+    /** Counts {@code bytes} the listener keeps buffered after {@link Listener#onData} against the stream's memory. */
+    void holdMemory(int bytes);
+
+    /** Releases bytes counted by {@link #holdMemory}, once the listener consumed them. */
+    void releaseMemory(int bytes);
 
     /** The event loop that runs this stream's callbacks. */
     EventExecutor executor();

@@ -57,7 +57,13 @@ public final class SignedEnvelope {
         }
         byte[] payloadType = envelope.getPayloadType().toByteArray();
         byte[] payload = envelope.getPayload().toByteArray();
-        if (!signer.verify(signedBytes(domain, payloadType, payload), envelope.getSignature().toByteArray())) {
+        boolean valid;
+        try {
+            valid = signer.verify(signedBytes(domain, payloadType, payload), envelope.getSignature().toByteArray());
+        } catch (Libp2pException e) { // a key of a known type whose bytes are no usable key
+            throw new InvalidRecordException("signed envelope of " + signer + ": " + e.getMessage(), e);
+        }
+        if (!valid) {
             throw new InvalidRecordException("signed envelope of " + signer + ": signature not valid for domain " + domain);
         }
         return new SignedEnvelope(signer, payloadType, payload, encoded.clone());

@@ -87,6 +87,25 @@ class MultiaddrTest {
         assertThrows(Libp2pException.class, () -> Multiaddr.fromBytes(hex("a50302ffff")));
     }
 
+    /**
+     * Fuzzing found it: a DNS name holding {@code /} or bytes that are not UTF-8 was read from bytes, and its
+     * text then read back as other components (here another peer's id) or other bytes.
+     */
+    @Test
+    void dnsNamesThatDoNotReadBackFromTextAreRejected() {
+        PeerId other = PrivateKey.generate().peerId();
+        byte[] name = ("localhost/tcp/4001/p2p/" + other).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] smuggled = new byte[2 + name.length];
+        smuggled[0] = 0x36; // dns4
+        smuggled[1] = (byte) name.length;
+        System.arraycopy(name, 0, smuggled, 2, name.length);
+        assertThrows(Libp2pException.class, () -> Multiaddr.fromBytes(smuggled));
+        assertThrows(Libp2pException.class, () -> Multiaddr.fromBytes(hex("3600")));
+        assertThrows(Libp2pException.class, () -> Multiaddr.fromBytes(hex("3603" + "61ff62")));
+        Multiaddr fine = Multiaddr.fromBytes(Multiaddr.of("/dns4/localhost/tcp/4001").toBytes());
+        assertEquals(fine, Multiaddr.of(fine.toString()));
+    }
+
     private static void assertVector(String text, String binary) {
         Multiaddr addr = Multiaddr.of(text);
         assertArrayEquals(hex(binary), addr.toBytes(), text);

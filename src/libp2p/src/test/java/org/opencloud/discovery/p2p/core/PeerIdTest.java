@@ -1,11 +1,13 @@
 package org.opencloud.discovery.p2p.core;
 
 import org.junit.jupiter.api.Test;
+import org.opencloud.discovery.fuzz.DecoderFuzz;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opencloud.discovery.p2p.core.SpecVectors.hex;
 
 class PeerIdTest {
@@ -56,5 +58,18 @@ class PeerIdTest {
         assertThrows(Libp2pException.class, () -> PeerId.fromString("b" + Base32.encode(hex("0170" + "1220"
                 + "00".repeat(32)))));
         assertThrows(Libp2pException.class, () -> PeerId.fromBytes(new byte[0]));
+    }
+
+    /** Fuzzing found it: base58 of a long text cost memory and time quadratic in its length (a peers file, a NATS peer). */
+    @Test
+    void textLongerThanAnyPeerIdIsRefusedBeforeItIsDecoded() {
+        String megabyte = "z".repeat(1 << 20);
+        assertThrows(Libp2pException.class, () -> PeerId.fromString("z".repeat(PeerId.MAX_TEXT_LENGTH + 1)));
+        long before = DecoderFuzz.allocatedByThisThread();
+        assertThrows(Libp2pException.class, () -> PeerId.fromString(megabyte));
+        assertThrows(Libp2pException.class, () -> PeerId.fromString("b" + "a".repeat(PeerId.MAX_TEXT_LENGTH)));
+        assertTrue(DecoderFuzz.allocatedByThisThread() - before < 64 * 1024, "refused without decoding");
+        PeerId longest = PeerId.fromPublicKey(PublicKey.fromProtobuf(hex(SpecVectors.SECP256K1_PUBLIC)));
+        assertEquals(longest, PeerId.fromString(longest.toCid()));
     }
 }

@@ -145,4 +145,13 @@ class PublicKeyTest {
         return KeysProto.PublicKey.newBuilder().setType(type)
                 .setData(com.google.protobuf.ByteString.copyFrom(data)).build().toByteArray();
     }
+
+    /** Fuzzing found it: verifying with an empty or one-byte secp256k1 key threw BouncyCastle's ArrayIndexOutOfBounds. */
+    @Test
+    void aSecp256k1KeyTooShortForAPointCannotVerify() {
+        for (String data : new String[] {"", "02", "04"}) {
+            PublicKey key = PublicKey.fromProtobuf(hex("0802" + "12" + String.format("%02x", data.length() / 2) + data));
+            assertThrows(Libp2pException.class, () -> key.verify(new byte[] {1}, new byte[70]), data);
+        }
+    }
 }

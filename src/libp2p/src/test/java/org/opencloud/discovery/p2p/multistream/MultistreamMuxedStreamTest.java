@@ -1,5 +1,8 @@
 package org.opencloud.discovery.p2p.multistream;
 
+import org.opencloud.discovery.p2p.rcmgr.Direction;
+import org.opencloud.discovery.p2p.rcmgr.StreamScope;
+import org.opencloud.discovery.p2p.rcmgr.TestScopes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -116,6 +119,7 @@ class MultistreamMuxedStreamTest {
         final StringBuilder written = new StringBuilder();
         Listener listener;
         boolean reset;
+        final StreamScope scope = TestScopes.connection().openStream(Direction.INBOUND);
 
         FakeStream(EventExecutor executor) {
             this.executor = executor;
@@ -159,6 +163,21 @@ class MultistreamMuxedStreamTest {
         @Override
         public void reset() {
             reset = true;
+        }
+
+        @Override
+        public StreamScope scope() {
+            return scope;
+        }
+
+        @Override
+        public void holdMemory(int bytes) {
+            scope.holdMemory(bytes);
+        }
+
+        @Override
+        public void releaseMemory(int bytes) {
+            scope.releaseMemory(bytes);
         }
 
         @Override

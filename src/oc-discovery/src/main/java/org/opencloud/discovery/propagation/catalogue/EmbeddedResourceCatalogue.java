@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.opencloud.discovery.propagation.OwnerOnlyFiles;
+import org.opencloud.discovery.propagation.OwnerOnlyFile;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class EmbeddedResourceCatalogue implements ResourceCatalogue {
 
     /** Opens (or creates) {@value #STORE_FILE} in {@code dataDirectory}, creating the directory if needed. */
     public static EmbeddedResourceCatalogue open(Path dataDirectory, ResourceFields fields) {
-        return new EmbeddedResourceCatalogue(OwnerOnlyFiles.prepare(dataDirectory, STORE_FILE, "resource catalogue"),
+        return new EmbeddedResourceCatalogue(OwnerOnlyFile.prepare(dataDirectory, STORE_FILE),
                 fields);
     }
 

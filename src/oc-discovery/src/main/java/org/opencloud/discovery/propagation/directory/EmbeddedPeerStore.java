@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
-import org.opencloud.discovery.propagation.OwnerOnlyFiles;
+import org.opencloud.discovery.propagation.OwnerOnlyFile;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +39,7 @@ public final class EmbeddedPeerStore implements PeerStore {
 
     /** Opens (or creates) {@value #STORE_FILE} in {@code dataDirectory}, creating the directory if needed. */
     public static EmbeddedPeerStore open(Path dataDirectory) {
-        return new EmbeddedPeerStore(OwnerOnlyFiles.prepare(dataDirectory, STORE_FILE, "peer directory"));
+        return new EmbeddedPeerStore(OwnerOnlyFile.prepare(dataDirectory, STORE_FILE));
     }
 
     @Override

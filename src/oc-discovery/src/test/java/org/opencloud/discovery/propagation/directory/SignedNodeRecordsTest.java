@@ -26,7 +26,7 @@ class SignedNodeRecordsTest {
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
     private static final Duration LIFETIME = Duration.ofMinutes(2);
     private static final TolerantJson JSON = new TolerantJson(CodecTable.defaults());
-    private static final List<Multiaddr> ADDRESSES = List.of(Multiaddr.of("/ip4/10.0.0.1/tcp/4001"));
+    private static final List<Multiaddr> ADDRESSES = List.of(Multiaddr.of("/ip4/127.0.0.1/tcp/4001"));
 
     private final PrivateKey key = PrivateKey.generate();
     private final PeerRecord self = new PeerRecord(key.peerId().toString(), List.of(), null, Relation.SELF, "node-a",
@@ -36,7 +36,7 @@ class SignedNodeRecordsTest {
     void aSealedRecordOpensToThePeerItsKeyAndItsAddresses() {
         SignedNodeRecords.NodeRecord opened = at(NOW.plusSeconds(60)).open(sealed(key, self));
         assertEquals(key.peerId().toString(), opened.peer().peerId());
-        assertEquals(List.of("/ip4/10.0.0.1/tcp/4001"), opened.peer().addresses());
+        assertEquals(List.of("/ip4/127.0.0.1/tcp/4001"), opened.peer().addresses());
         assertEquals(Base64.getEncoder().encodeToString(key.publicKey().toProtobuf()), opened.peer().publicKey());
         assertEquals("node-a", opened.peer().name());
         assertEquals("did:oc:node-a", opened.peer().did());

@@ -9,7 +9,6 @@ import java.time.Duration;
  *     difference is granted along with SYN/ACK
  * @param maxWindowSize the receive window of a stream grows up to this many bytes
  * @param maxFrameSize largest Data payload we write (inbound frames may be as long as the window)
- * @param maxInboundStreams streams the peer may have open at once; further SYNs are answered with RST
  * @param maxUnackedOutboundStreams opening waits while this many of our streams await the peer's ACK
  * @param keepAliveInterval time between keep-alive pings; zero disables keep-alive
  * @param keepAliveTimeout the session closes when a keep-alive ping is unanswered for this long
@@ -18,7 +17,6 @@ public record YamuxConfig(
         int initialWindowSize,
         int maxWindowSize,
         int maxFrameSize,
-        int maxInboundStreams,
         int maxUnackedOutboundStreams,
         Duration keepAliveInterval,
         Duration keepAliveTimeout) {
@@ -34,7 +32,7 @@ public record YamuxConfig(
         if (maxWindowSize < initialWindowSize) {
             throw new IllegalArgumentException("maxWindowSize below initialWindowSize: " + maxWindowSize);
         }
-        if (maxFrameSize <= 0 || maxInboundStreams < 0 || maxUnackedOutboundStreams <= 0) {
+        if (maxFrameSize <= 0 || maxUnackedOutboundStreams <= 0) {
             throw new IllegalArgumentException("frame size and stream limits must be positive");
         }
         if (keepAliveInterval.isNegative() || keepAliveTimeout.isNegative()) {
@@ -42,21 +40,19 @@ public record YamuxConfig(
         }
     }
 
-    /** go-libp2p's choices: 256 KiB growing to 16 MiB, 64 KiB frames, ping every 30 s, 10 s to answer. */
+    /**
+     * 256 KiB growing to 4 MiB (go-libp2p grows to 16 MiB; 4 MiB fills a 1 Gbit/s link at 30 ms and
+     * leaves a stream's memory budget room for the message being read), 64 KiB frames, ping every
+     * 30 s, 10 s to answer. How many streams a peer may open is the resource manager's to say.
+     */
     public static YamuxConfig defaults() {
-        return new YamuxConfig(SPEC_INITIAL_WINDOW, 16 * 1024 * 1024, 64 * 1024, 1000, 256,
+        return new YamuxConfig(SPEC_INITIAL_WINDOW, 4 * 1024 * 1024, 64 * 1024, 256,
                 Duration.ofSeconds(30), Duration.ofSeconds(10));
     }
 
     /** A copy with other keep-alive timing. */
     public YamuxConfig withKeepAlive(Duration interval, Duration timeout) {
-        return new YamuxConfig(initialWindowSize, maxWindowSize, maxFrameSize, maxInboundStreams,
-                maxUnackedOutboundStreams, interval, timeout);
-    }
-
-    /** A copy with another inbound stream limit. */
-    public YamuxConfig withMaxInboundStreams(int limit) {
-        return new YamuxConfig(initialWindowSize, maxWindowSize, maxFrameSize, limit,
-                maxUnackedOutboundStreams, keepAliveInterval, keepAliveTimeout);
+        return new YamuxConfig(initialWindowSize, maxWindowSize, maxFrameSize, maxUnackedOutboundStreams,
+                interval, timeout);
     }
 }

@@ -24,11 +24,16 @@ import io.netty.util.concurrent.PromiseNotifier;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.opencloud.discovery.p2p.rcmgr.ConnectionScope;
+import org.opencloud.discovery.p2p.rcmgr.Direction;
+import org.opencloud.discovery.p2p.rcmgr.StreamScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: state lives on the channel's event loop; public methods may be called from any
  * thread. Inbound streams are handed to {@code onInboundStream} on the event loop, already
  * acknowledged; set a listener there (data arriving earlier is held for it).
+ *
+ * <p>Resources: every stream, inbound or outbound, is opened in the connection's {@link ConnectionScope}
+ * with its initial receive window reserved; a refused inbound stream is reset before anything of it is
+ * read, a refused outbound one fails to open. Further credit is reserved before it is granted.
  *
  * <p>Writes are batched: frames produced while handling a read are flushed once at
  * {@code channelReadComplete}, other operations flush once per call.
@@ -55,7 +64,9 @@ public final class YamuxSession extends ChannelDuplexHandler {
 
     private final boolean client;
     private final YamuxConfig config;
+    private final ConnectionScope scope;
     private final Consumer<MuxedStream> onInboundStream;
+    private final Set<YamuxStream> stalled = new LinkedHashSet<>();
     private final YamuxPing ping;
     private final IntObjectHashMap<YamuxStream> streams = new IntObjectHashMap<>();
     private final int extraInitialWindow;
@@ -63,7 +74,6 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private YamuxOutbound outbound;
     private Future<Void> succeeded;
     private int nextStreamId;
-    private int inboundStreams;
     private int unackedOutboundStreams;
     private final ArrayDeque<Promise<MuxedStream>> waitingOpens = new ArrayDeque<>();
     private boolean started;
@@ -73,9 +83,11 @@ public final class YamuxSession extends ChannelDuplexHandler {
     private boolean failed;
     private Libp2pException closeCause;
 
-    public YamuxSession(boolean client, YamuxConfig config, Consumer<MuxedStream> onInboundStream) {
+    public YamuxSession(boolean client, YamuxConfig config, ConnectionScope scope,
+                        Consumer<MuxedStream> onInboundStream) {
         this.client = client;
         this.config = config;
+        this.scope = scope;
         this.onInboundStream = onInboundStream;
         this.ping = new YamuxPing(this, config);
         this.nextStreamId = client ? 1 : 2;
@@ -102,36 +114,60 @@ public final class YamuxSession extends ChannelDuplexHandler {
                 return loop.newFailedFuture(new Libp2pException("yamux session " + this + ": stream ids exhausted"));
             }
             Promise<MuxedStream> opened = loop.newPromise();
-            if (unackedOutboundStreams >= config.maxUnackedOutboundStreams()) {
-                // as go-yamux does: wait for the peer's ACKs instead of failing under a burst
-                waitingOpens.add(opened);
-            } else {
-                opened.setSuccess(startOutboundStream());
-            }
+            // as go-yamux does for ACKs: wait instead of failing under a burst
+            waitingOpens.add(opened);
+            openWaitingStreams();
             return opened;
         });
     }
 
-    private YamuxStream startOutboundStream() {
-        YamuxStream stream = new YamuxStream(this, nextStreamId, true, config);
+    private void startOutboundStream(Promise<MuxedStream> opened, StreamScope streamScope) {
+        YamuxStream stream = new YamuxStream(this, nextStreamId, true, config, streamScope);
         nextStreamId += 2;
         streams.put(stream.id(), stream);
         unackedOutboundStreams++;
         outbound.writeStreamControl(stream.id(), FLAG_SYN, extraInitialWindow);
         outbound.flushIfIdle();
-        return stream;
+        opened.setSuccess(stream);
     }
 
-    /** Opens the streams that waited for ACKs, as far as the limit allows again. */
+    /** A new stream's scope with its initial window reserved, or null if a limit refused either. */
+    private StreamScope streamScope(Direction direction) {
+        StreamScope streamScope = scope.openStream(direction);
+        if (streamScope != null && !streamScope.reserveMemory(config.initialWindowSize())) {
+            streamScope.done();
+            return null;
+        }
+        return streamScope;
+    }
+
+    /**
+     * Opens the streams that wait for ACKs or for resources, as far as the limits allow again. While the
+     * resource manager refuses, they wait for one of this session's streams to close, or fail if none is
+     * open: our own bursts slow down rather than fail.
+     */
     private void openWaitingStreams() {
         while (!waitingOpens.isEmpty() && unackedOutboundStreams < config.maxUnackedOutboundStreams()
                 && !closed && !localGoingAway && !remoteGoingAway) {
-            Promise<MuxedStream> opened = waitingOpens.poll();
-            if (nextStreamId < 0) {
-                opened.tryFailure(new Libp2pException("yamux session " + this + ": stream ids exhausted"));
-            } else if (!opened.isDone()) {
-                opened.setSuccess(startOutboundStream());
+            Promise<MuxedStream> opened = waitingOpens.peek();
+            if (opened.isDone()) {
+                waitingOpens.poll();
+                continue;
             }
+            if (nextStreamId < 0) {
+                failWaitingOpens(new Libp2pException("yamux session " + this + ": stream ids exhausted"));
+                return;
+            }
+            StreamScope streamScope = streamScope(Direction.OUTBOUND);
+            if (streamScope == null) {
+                if (streams.isEmpty()) {
+                    failWaitingOpens(new Libp2pException("yamux session " + this
+                            + ": the resource manager refused a new stream"));
+                }
+                return;
+            }
+            waitingOpens.poll();
+            startOutboundStream(opened, streamScope);
         }
     }
 
@@ -181,6 +217,20 @@ public final class YamuxSession extends ChannelDuplexHandler {
                     onReset.run();
                 }
             }
+        });
+    }
+
+    /**
+     * Grants, on the event loop, the credit that streams could not reserve earlier, as far as memory was
+     * released since: the host calls it periodically, and streams of this session when they release.
+     */
+    public void retryStalledGrants() {
+        runOnLoop(ctx.executor(), () -> {
+            for (YamuxStream stream : new ArrayList<>(stalled)) {
+                stalled.remove(stream);
+                stream.retryGrant();
+            }
+            outbound.flushIfIdle();
         });
     }
 
@@ -321,14 +371,14 @@ public final class YamuxSession extends ChannelDuplexHandler {
         if (streams.containsKey(id)) {
             throw new Libp2pException("duplicate SYN for live stream " + id);
         }
-        if (inboundStreams >= config.maxInboundStreams()) {
-            log.debug("yamux {}: refusing stream {}, {} inbound streams open", this, id, inboundStreams);
+        StreamScope streamScope = streamScope(Direction.INBOUND);
+        if (streamScope == null) {
+            log.debug("yamux {}: refusing stream {}, a resource limit refused it", this, id);
             outbound.writeStreamControl(id, FLAG_RST, 0);
             return null;
         }
-        YamuxStream stream = new YamuxStream(this, id, false, config);
+        YamuxStream stream = new YamuxStream(this, id, false, config, streamScope);
         streams.put(id, stream);
-        inboundStreams++;
         outbound.writeStreamControl(id, FLAG_ACK, extraInitialWindow);
         try {
             onInboundStream.accept(stream);
@@ -407,6 +457,7 @@ public final class YamuxSession extends ChannelDuplexHandler {
             stream.onConnectionClosed(closeCause);
         }
         streams.clear();
+        stalled.clear();
     }
 
     // ---- services for streams and the pinger, on the event loop ----
@@ -428,6 +479,11 @@ public final class YamuxSession extends ChannelDuplexHandler {
         return Math.max(ping.rttNanos(), MIN_RTT_NANOS);
     }
 
+    /** {@code stream} owes the peer credit it could not reserve: retried by {@link #retryStalledGrants}. */
+    void stalled(YamuxStream stream) {
+        stalled.add(stream);
+    }
+
     void outboundStreamAcked() {
         unackedOutboundStreams--;
         openWaitingStreams();
@@ -438,12 +494,11 @@ public final class YamuxSession extends ChannelDuplexHandler {
             return;
         }
         streams.remove(stream.id());
-        if (!stream.isInitiator()) {
-            inboundStreams--;
-        } else if (stream.isAwaitingAck()) {
+        stalled.remove(stream);
+        if (stream.isInitiator() && stream.isAwaitingAck()) {
             unackedOutboundStreams--;
-            openWaitingStreams();
         }
+        openWaitingStreams();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.opencloud.discovery.p2p.rcmgr.StreamScope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * from other threads are handed over to it. The send side queues writes beyond the peer's credit
  * (or while the channel is not writable) and completes their futures as the bytes go out; the
  * receive side holds data while paused or before a listener is set.
+ *
+ * <p>Memory: the stream's scope holds the credit the peer has, the bytes held here and those the
+ * listener keeps ({@link #holdMemory}); delivered bytes are released once the listener returned, and
+ * credit is granted only as far as it can be reserved again.
  */
 final class YamuxStream implements MuxedStream {
 
@@ -31,6 +36,7 @@ final class YamuxStream implements MuxedStream {
     private final boolean initiator;
     private final Promise<Void> closeFuture;
     private final YamuxReceiveWindow receiveWindow;
+    private final StreamScope scope;
     private Listener listener;
 
     private final ArrayDeque<PendingWrite> sendQueue = new ArrayDeque<>();
@@ -43,6 +49,8 @@ final class YamuxStream implements MuxedStream {
     private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
     private boolean paused;
     private boolean delivering;
+    private boolean inOnData;
+    private long keptOfDelivery;
     private boolean remoteFin;
     private boolean remoteFinDelivered;
     private Throwable resetCause;
@@ -50,11 +58,13 @@ final class YamuxStream implements MuxedStream {
     private boolean closed;
     private long lastDataNanos = System.nanoTime();
 
-    YamuxStream(YamuxSession session, int id, boolean initiator, YamuxConfig config) {
+    /** {@code scope} already holds the initial receive window. */
+    YamuxStream(YamuxSession session, int id, boolean initiator, YamuxConfig config, StreamScope scope) {
         this.session = session;
         this.outbound = session.outbound();
         this.id = id;
         this.initiator = initiator;
+        this.scope = scope;
         this.closeFuture = session.executor().newPromise();
         this.receiveWindow = new YamuxReceiveWindow(config.initialWindowSize(), config.maxWindowSize(),
                 System.nanoTime());
@@ -73,6 +83,29 @@ final class YamuxStream implements MuxedStream {
     @Override
     public EventExecutor executor() {
         return session.executor();
+    }
+
+    @Override
+    public StreamScope scope() {
+        return scope;
+    }
+
+    @Override
+    public void holdMemory(int bytes) {
+        if (inOnData && executor().inEventLoop()) {
+            keptOfDelivery += bytes; // moved from the delivery's reservation when onData returns
+        } else {
+            scope.holdMemory(bytes);
+        }
+    }
+
+    @Override
+    public void releaseMemory(int bytes) {
+        scope.releaseMemory(bytes);
+        YamuxSession.runOnLoop(executor(), () -> {
+            retryGrant();
+            session.retryStalledGrants(); // the peer's other streams may get what this one released
+        });
     }
 
     @Override
@@ -278,7 +311,18 @@ final class YamuxStream implements MuxedStream {
             ByteBuf data;
             while (!paused && resetCause == null && (data = held.poll()) != null) {
                 int length = data.readableBytes();
-                listener.onData(this, data);
+                keptOfDelivery = 0;
+                inOnData = true;
+                try {
+                    listener.onData(this, data);
+                } finally {
+                    inOnData = false;
+                }
+                if (keptOfDelivery > length) {
+                    scope.holdMemory(keptOfDelivery - length);
+                } else {
+                    scope.releaseMemory(length - keptOfDelivery);
+                }
                 receiveWindow.consumed(length);
                 grantCredit();
             }
@@ -298,14 +342,26 @@ final class YamuxStream implements MuxedStream {
         if (paused || remoteFin || resetCause != null) {
             return;
         }
-        int delta = receiveWindow.grant(System.nanoTime(), session.rttNanosForWindow());
+        int delta = receiveWindow.grant(System.nanoTime(), session.rttNanosForWindow(),
+                scope::reserveMemory, scope::reserveSpareMemory);
         if (delta > 0) {
             outbound.writeStreamControl(id, 0, delta);
+        } else if (receiveWindow.isDue()) {
+            session.stalled(this); // the sender waits until memory is released
+        }
+    }
+
+    /** Grants credit a refused reservation held back; on the event loop. */
+    void retryGrant() {
+        if (!closed && receiveWindow.isDue()) {
+            grantCredit();
+            outbound.flushIfIdle();
         }
     }
 
     private void closeFully() {
         closed = true;
+        scope.done();
         session.streamClosed(this);
         closeFuture.trySuccess(null);
     }
@@ -325,6 +381,7 @@ final class YamuxStream implements MuxedStream {
         while ((data = held.poll()) != null) {
             data.release();
         }
+        scope.done();
         session.streamClosed(this);
         closeFuture.tryFailure(cause);
         deliverReset();

@@ -126,6 +126,12 @@ public final class KadDht implements AutoCloseable {
         }).thenApply(r -> Optional.ofNullable(found.get()));
     }
 
+    /** The k peers nearest {@code peer} that answered an iterative FIND_NODE lookup, nearest first. */
+    public CompletableFuture<ClosestPeers> closestPeers(PeerId peer) {
+        return lookup(KadId.of(peer), KadMessages.findNode(peer), List.of(), (from, answer) -> false)
+                .thenApply(r -> new ClosestPeers(r.closest().stream().map(KadPeer::id).toList(), r.queries(), r.hops()));
+    }
+
     /** The best valid value of {@code key} (the namespace's selector) among ours and the nearest peers'. */
     public CompletableFuture<Optional<byte[]>> getValue(String key) {
         return new KadValues(this, config.validators()).get(key);

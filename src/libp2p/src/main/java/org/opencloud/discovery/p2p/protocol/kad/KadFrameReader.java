@@ -4,11 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Varint;
+import org.opencloud.discovery.p2p.mux.BufferedBytes;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
 
 /**
  * Splits a stream's bytes into varint-length-prefixed frames. A frame whose announced length exceeds the limit
- * is refused from its prefix, before its body is buffered, and the stream is reset.
+ * is refused from its prefix, before its body is buffered, and the stream is reset. A partial frame stays
+ * counted in the stream's memory until it is complete.
  */
 final class KadFrameReader implements MuxedStream.Listener {
     /** What a stream's reader is told, on its event loop. */
@@ -25,6 +27,7 @@ final class KadFrameReader implements MuxedStream.Listener {
     private final int maxFrame;
     private final Frames frames;
     private CompositeByteBuf buffer;
+    private BufferedBytes kept;
     private boolean failed;
 
     KadFrameReader(int maxFrame, Frames frames) {
@@ -40,8 +43,19 @@ final class KadFrameReader implements MuxedStream.Listener {
         }
         if (buffer == null) {
             buffer = data.alloc().compositeBuffer(Integer.MAX_VALUE);
+            kept = new BufferedBytes(stream);
         }
         buffer.addComponent(true, data);
+        try {
+            readFrames(stream);
+        } finally {
+            if (buffer != null) {
+                kept.set(buffer.readableBytes());
+            }
+        }
+    }
+
+    private void readFrames(MuxedStream stream) {
         while (!failed && buffer.isReadable()) {
             int start = buffer.readerIndex();
             long length;
@@ -102,6 +116,7 @@ final class KadFrameReader implements MuxedStream.Listener {
         if (buffer != null) {
             buffer.release();
             buffer = null;
+            kept.clear();
         }
     }
 }

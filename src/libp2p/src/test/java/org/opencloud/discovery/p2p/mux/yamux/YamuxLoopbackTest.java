@@ -1,5 +1,7 @@
 package org.opencloud.discovery.p2p.mux.yamux;
 
+import org.opencloud.discovery.p2p.rcmgr.TestScopes;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,10 +43,10 @@ class YamuxLoopbackTest {
                 .childHandler(new ChannelInitializer<LocalChannel>() {
                     @Override
                     protected void initChannel(LocalChannel ch) {
-                        new YamuxSession(false, YamuxConfig.defaults(), MuxedStreams::echo).addTo(ch.pipeline());
+                        new YamuxSession(false, YamuxConfig.defaults(), TestScopes.connection(), MuxedStreams::echo).addTo(ch.pipeline());
                     }
                 }).bind(address).sync().channel();
-        YamuxSession client = new YamuxSession(true, YamuxConfig.defaults(), MuxedStream::reset);
+        YamuxSession client = new YamuxSession(true, YamuxConfig.defaults(), TestScopes.connection(), MuxedStream::reset);
         Channel channel = new Bootstrap().group(group).channel(LocalChannel.class)
                 .handler(new ChannelInitializer<LocalChannel>() {
                     @Override

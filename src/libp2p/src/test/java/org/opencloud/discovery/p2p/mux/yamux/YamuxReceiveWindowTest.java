@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class YamuxReceiveWindowTest {
@@ -16,9 +18,9 @@ class YamuxReceiveWindowTest {
         YamuxReceiveWindow window = new YamuxReceiveWindow(256 * KIB, 16 * 1024 * KIB, 0);
         assertTrue(window.tryReceive(200 * KIB));
         window.consumed(127 * KIB);
-        assertEquals(0, window.grant(100 * RTT, RTT));
+        assertEquals(0, window.grant(100 * RTT, RTT, bytes -> true, bytes -> true));
         window.consumed(KIB);
-        assertEquals(128 * KIB, window.grant(100 * RTT, RTT), "a slow reader keeps the window");
+        assertEquals(128 * KIB, window.grant(100 * RTT, RTT, bytes -> true, bytes -> true), "a slow reader keeps the window");
         assertEquals(256 * KIB, window.size());
         assertEquals(184 * KIB, window.peerCredit());
     }
@@ -35,11 +37,27 @@ class YamuxReceiveWindowTest {
             window.consumed(half);
             now += 3 * RTT;
             int grown = Math.min(expectedSize * 2, max);
-            assertEquals(half + (grown - expectedSize), window.grant(now, RTT));
+            assertEquals(half + (grown - expectedSize), window.grant(now, RTT, bytes -> true, bytes -> true));
             expectedSize = grown;
             assertEquals(expectedSize, window.size());
         }
         assertEquals(max, window.size());
+    }
+
+    @Test
+    void grantsNothingWhileItsMemoryIsRefusedAndGrowsOnlyWithSpareMemory() {
+        YamuxReceiveWindow window = new YamuxReceiveWindow(256 * KIB, 16 * 1024 * KIB, 0);
+        assertTrue(window.tryReceive(256 * KIB));
+        window.consumed(256 * KIB);
+        assertEquals(0, window.grant(RTT, RTT, bytes -> false, bytes -> true), "refused: the sender stalls");
+        assertTrue(window.isDue());
+        assertEquals(0, window.peerCredit());
+        List<Long> asked = new ArrayList<>();
+        assertEquals(256 * KIB, window.grant(2 * RTT, RTT, bytes -> asked.add(bytes), bytes -> false),
+                "credit for what was consumed, no growth");
+        assertEquals(List.of((long) (256 * KIB)), asked);
+        assertEquals(256 * KIB, window.size());
+        assertFalse(window.isDue());
     }
 
     @Test

@@ -1,5 +1,11 @@
 package org.opencloud.discovery.p2p.mux.yamux;
 
+import org.opencloud.discovery.p2p.rcmgr.ConnectionScope;
+import org.opencloud.discovery.p2p.rcmgr.LimitedResourceManager;
+import org.opencloud.discovery.p2p.rcmgr.ResourceLimits;
+import org.opencloud.discovery.p2p.rcmgr.ScopeLimit;
+import org.opencloud.discovery.p2p.rcmgr.TestScopes;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,7 +40,11 @@ class YamuxSessionWireTest {
     }
 
     private YamuxSession install(boolean client, YamuxConfig config) {
-        YamuxSession session = new YamuxSession(client, config, inbound::add);
+        return install(client, config, TestScopes.connection());
+    }
+
+    private YamuxSession install(boolean client, YamuxConfig config, ConnectionScope scope) {
+        YamuxSession session = new YamuxSession(client, config, scope, inbound::add);
         session.addTo(channel.pipeline());
         assertEquals(RTT_PING, readHex(), "a session pings at start to measure the RTT");
         return session;
@@ -137,7 +147,10 @@ class YamuxSessionWireTest {
 
     @Test
     void inboundStreamsBeyondTheLimitAreRefusedWithRst() {
-        install(false, YamuxConfig.defaults().withMaxInboundStreams(1));
+        ScopeLimit oneStream = new ScopeLimit(0, 0, 1, 1, 1 << 20);
+        ResourceLimits limits = ResourceLimits.defaults();
+        install(false, YamuxConfig.defaults(), TestScopes.connection(new LimitedResourceManager(new ResourceLimits(
+                limits.host(), limits.pending(), limits.peer(), limits.protocol(), oneStream, limits.stream()))));
         receive("00 01 0001 00000001 00000000");
         assertEquals("000100020000000100000000", readHex());
         receive("00 00 0001 00000003 00000002 6869");

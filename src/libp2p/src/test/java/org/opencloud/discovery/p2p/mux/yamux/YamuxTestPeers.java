@@ -1,5 +1,7 @@
 package org.opencloud.discovery.p2p.mux.yamux;
 
+import org.opencloud.discovery.p2p.rcmgr.TestScopes;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
@@ -17,8 +19,8 @@ final class YamuxTestPeers implements AutoCloseable {
     final YamuxSession server;
 
     YamuxTestPeers(YamuxConfig config) {
-        client = new YamuxSession(true, config, clientInbound::add);
-        server = new YamuxSession(false, config, serverInbound::add);
+        client = new YamuxSession(true, config, TestScopes.connection(), clientInbound::add);
+        server = new YamuxSession(false, config, TestScopes.connection(), serverInbound::add);
         client.addTo(clientChannel.pipeline());
         server.addTo(serverChannel.pipeline());
         shuttle();

@@ -70,11 +70,10 @@ class KadNetworkTest {
         Host last = hosts.get(NODES - 1);
         PeerId first = hosts.get(0).peerId();
         long start = System.nanoTime();
-        KadLookup.Result lookup = dhts.get(NODES - 1).lookup(KadId.of(first), KadMessages.findNode(first), List.of(),
-                (from, answer) -> false).get(30, TimeUnit.SECONDS);
+        ClosestPeers lookup = dhts.get(NODES - 1).closestPeers(first).get(30, TimeUnit.SECONDS);
         LOG.info("FIND_NODE lookup across {} nodes: {} queries, {} hops, {} ms", NODES, lookup.queries(), lookup.hops(),
                 (System.nanoTime() - start) / 1_000_000);
-        assertEquals(first, lookup.closest().get(0).id());
+        assertEquals(first, lookup.peers().get(0));
 
         KadDht finder = newcomer(last);
         Host finderHost = hosts.get(hosts.size() - 1);

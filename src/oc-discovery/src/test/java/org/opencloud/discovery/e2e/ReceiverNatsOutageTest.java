@@ -1,0 +1,191 @@
+package org.opencloud.discovery.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.api.StreamConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
+import static org.opencloud.discovery.e2e.NodeFixture.json;
+import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
+
+/**
+ * Issue 9, the receiver confirms only what its NATS accepted, with real processes: nodes A → B in JVMs of their
+ * own, each with its nats-server (JetStream). An app publishes {@value #EVENTS} PB_CREATE on A at about
+ * {@value #RATE} a second; B's nats-server is stopped for {@value #OUTAGE_SECONDS} s meanwhile, and B's node is
+ * killed (SIGKILL) and started again during the outage, which loses whatever its NATS client held. B resets the
+ * streams its NATS did not accept, so A retries them ({@code oc.delivery.retries}, 3 with backoff from 0.5 s,
+ * shorter than the outage) and then reports them UNDELIVERED on its error subject: nothing vanishes. Once B's
+ * NATS is back, it has every event that A did not report, each once. With a stream on B's NATS capturing
+ * CREATE_RESOURCE (B publishes through JetStream and waits for its acknowledgement) and without (a core publish
+ * and a PING).
+ */
+class ReceiverNatsOutageTest {
+    private static final int EVENTS = 400;
+    private static final int RATE = 20;
+    private static final int OUTAGE_SECONDS = 10;
+    private static final Duration SETTLED = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            running.get(i).close();
+        }
+    }
+
+    @ParameterizedTest(name = "stream on B''s NATS: {0}")
+    @ValueSource(booleans = {true, false})
+    void whatBsNatsDidNotAcceptFailsOnAAndTheRestArrivesOnce(boolean streamOnB) throws Exception {
+        ProcessNode a = new ProcessNode("node-a", Files.createDirectories(dir.resolve("a")), running);
+        ProcessNode b = new ProcessNode("node-b", Files.createDirectories(dir.resolve("b")), running);
+        a.partner(b);
+        b.partner(a);
+        a.start();
+        b.start();
+        a.process.awaitReady();
+        b.process.awaitReady();
+        try (Connection app = CreatedResources.connect(a.nats); Undelivered onA = new Undelivered(app);
+             CreatedResources onB = new CreatedResources(b.nats)) {
+            if (streamOnB) {
+                onB.connection().jetStreamManagement().addStream(StreamConfiguration.builder().name("B_RESOURCES")
+                        .subjects("CREATE_RESOURCE").duplicateWindow(Duration.ofMinutes(2)).build());
+            }
+            AtomicInteger published = new AtomicInteger();
+            String unconfirmed = "oc_events_unconfirmed_total{peer=\"" + a.peerId() + "\"}";
+            CompletableFuture<Void> outage = CompletableFuture.runAsync(() -> outage(b, published, unconfirmed));
+            publish(app, published);
+            outage.get(2, TimeUnit.MINUTES);
+
+            Set<String> all = new TreeSet<>();
+            for (int i = 0; i < EVENTS; i++) {
+                all.add("r-" + i);
+            }
+            long deadline = System.nanoTime() + SETTLED.toNanos();
+            while (!accountedFor(all, onA, onB) && System.nanoTime() < deadline) {
+                NodeFixture.sleep(Duration.ofMillis(200));
+            }
+            Set<String> delivered = new TreeSet<>(all);
+            delivered.removeAll(onA.ids);
+            System.out.printf("B's NATS down %d s, B killed meanwhile (stream on B: %s): %d published, %d reported "
+                            + "UNDELIVERED on A, %d distinct on B (%d messages), %.0f not confirmed by B's new process%n",
+                    OUTAGE_SECONDS, streamOnB, EVENTS, onA.ids.size(), onB.distinct().size(), onB.messages(),
+                    b.process.metric(unconfirmed));
+            assertTrue(!onA.ids.isEmpty(), "B confirmed events its NATS never had: A reported none undelivered");
+            String bLog = Files.readString(b.home.resolve(b.name + ".log")); // B's restarted process
+            assertTrue(bLog.contains("who will send it again"), "B says why it did not confirm:\n" + b.process.logTail());
+            assertTrue(!bLog.contains("\tat "), "expected refusals log no stack trace:\n" + b.process.logTail());
+            onB.awaitAll(delivered, Duration.ZERO); // everything A did not report undelivered is on B's NATS
+            assertEquals(onB.distinct().size(), onB.messages(), "none twice on B's subscribers");
+            if (streamOnB) {
+                JetStreamManagement management = onB.connection().jetStreamManagement();
+                assertEquals(onB.distinct().size(),
+                        management.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(), "none twice in B's stream");
+            }
+        }
+    }
+
+    /** Every event either arrived on B or was reported undelivered by A. */
+    private static boolean accountedFor(Set<String> all, Undelivered onA, CreatedResources onB) {
+        Set<String> seen = new TreeSet<>(onB.distinct());
+        seen.addAll(onA.ids);
+        return seen.containsAll(all);
+    }
+
+    /** Publishes the events at {@value #RATE} a second, as an app does (plain NATS). */
+    private static void publish(Connection app, AtomicInteger published) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < EVENTS; i++) {
+            NodeFixture.sleep(Duration.ofNanos(Math.max(0, start + i * 1_000_000_000L / RATE - System.nanoTime())));
+            app.publish("PROPALGATION_EVENT", propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
+                    "{\"id\":\"r-" + i + "\"}", false).getBytes(StandardCharsets.UTF_8));
+            published.incrementAndGet();
+        }
+        app.flush(Duration.ofSeconds(10));
+    }
+
+    /**
+     * At a fifth of the run, B's nats-server stops; a third of the outage later B's node is killed and started again
+     * (it starts without its NATS). The server starts again, on the same port and store, after the outage and once
+     * B's new process has reset a stream of A's because its NATS was down ({@code unconfirmed}, B's metric).
+     */
+    private static void outage(ProcessNode b, AtomicInteger published, String unconfirmed) {
+        try {
+            while (published.get() < EVENTS / 5) {
+                NodeFixture.sleep(Duration.ofMillis(10));
+            }
+            long stopped = System.nanoTime();
+            b.nats.stop();
+            NodeFixture.sleep(Duration.ofSeconds(OUTAGE_SECONDS / 3)); // the outage, as the scenario has it
+            b.process.kill();
+            b.start();
+            awaitUnconfirmed(b.process, unconfirmed);
+            NodeFixture.sleep(Duration.ofNanos(Math.max(0, stopped + TimeUnit.SECONDS.toNanos(OUTAGE_SECONDS)
+                    - System.nanoTime())));
+            b.nats.start();
+            b.process.awaitReady();
+        } catch (Exception e) {
+            throw new IllegalStateException("the outage did not go as planned", e);
+        }
+    }
+
+    private static void awaitUnconfirmed(NodeProcess b, String series) {
+        long deadline = System.nanoTime() + NodeProcess.START.toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> scrape = b.get("/observe/metrics");
+            if (scrape != null && scrape.statusCode() == 200 && NodeProcess.series(scrape.body(), series) > 0) {
+                return;
+            }
+            NodeFixture.sleep(Duration.ofMillis(100));
+        }
+        throw new AssertionError("B's restarted node did not refuse to confirm A's events while its NATS was down:\n"
+                + b.logTail());
+    }
+
+    /** The events A reports UNDELIVERED on its error subject, by resource id. */
+    private static final class Undelivered implements AutoCloseable {
+        private final Set<String> ids = ConcurrentHashMap.newKeySet();
+        private final io.nats.client.Dispatcher dispatcher;
+        private final Connection connection;
+
+        Undelivered(Connection connection) throws Exception {
+            this.connection = connection;
+            dispatcher = connection.createDispatcher(message -> {
+                if ("UNDELIVERED".equals(message.getHeaders().getFirst("OcErrorReason"))) {
+                    JsonNode event = json(message);
+                    ids.add(decodedPayload(event.path("payload")).path("id").asText());
+                }
+            });
+            dispatcher.subscribe(NodeFixture.ERRORS);
+            connection.flush(Duration.ofSeconds(10));
+        }
+
+        @Override
+        public void close() {
+            connection.closeDispatcher(dispatcher);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package org.opencloud.discovery.propagation.dedup;
+
+import org.h2.mvstore.MVStoreException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RecentEventIdsTest {
+    private static final String A = "12D3KooWA";
+    private static final String B = "12D3KooWB";
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock();
+
+    @Test
+    void anIdIsKnownPerSenderOnceRecorded() {
+        try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
+            assertFalse(ids.contains(A, "1"));
+            ids.record(A, "1");
+            assertTrue(ids.contains(A, "1"));
+            assertFalse(ids.contains(B, "1"), "the same id from another sender is another event");
+            assertFalse(ids.contains(A, "1 "), "ids are compared whole");
+        }
+    }
+
+    @Test
+    void eachSenderKeepsAtMostItsCountTheOldestDroppedFirst() {
+        try (RecentEventIds ids = RecentEventIds.open(dir, 3, Duration.ofHours(1), clock)) {
+            ids.record(B, "b0");
+            for (int i = 0; i < 5; i++) {
+                ids.record(A, "a" + i);
+            }
+            assertFalse(ids.contains(A, "a0"));
+            assertFalse(ids.contains(A, "a1"));
+            assertTrue(ids.contains(A, "a2") && ids.contains(A, "a3") && ids.contains(A, "a4"));
+            assertTrue(ids.contains(B, "b0"), "another sender's ids are not pushed out");
+            assertEquals(4, ids.size());
+        }
+    }
+
+    @Test
+    void idsOlderThanTheMaximumAgeAreForgotten() {
+        try (RecentEventIds ids = RecentEventIds.open(dir, 100, Duration.ofMinutes(10), clock)) {
+            ids.record(A, "old");
+            clock.advance(Duration.ofMinutes(6));
+            ids.record(A, "newer");
+            clock.advance(Duration.ofMinutes(5));
+            assertFalse(ids.contains(A, "old"));
+            assertTrue(ids.contains(A, "newer"));
+            ids.record(A, "newest"); // drops what is too old
+            assertEquals(2, ids.size());
+            ids.record(A, "old"); // an expired id recorded again counts from now
+            assertTrue(ids.contains(A, "old"));
+            assertEquals(3, ids.size());
+        }
+    }
+
+    @Test
+    void theRecordSurvivesAReopenAndKeepsItsBoundsAndOrder() {
+        try (RecentEventIds ids = RecentEventIds.open(dir, 3, Duration.ofHours(1), clock)) {
+            ids.record(A, "a0");
+            ids.record(A, "a1");
+            ids.record(B, "b0");
+        }
+        try (RecentEventIds ids = RecentEventIds.open(dir, 3, Duration.ofHours(1), clock)) {
+            assertTrue(ids.contains(A, "a0") && ids.contains(A, "a1") && ids.contains(B, "b0"));
+            ids.record(A, "a2");
+            ids.record(A, "a3"); // the fourth of A after the reopen: a0 goes, as before it
+            assertFalse(ids.contains(A, "a0"));
+            assertTrue(ids.contains(A, "a1") && ids.contains(A, "a3"));
+        }
+        try (RecentEventIds ids = RecentEventIds.open(dir, 1, Duration.ofHours(1), clock)) {
+            assertTrue(ids.contains(A, "a3"), "a smaller bound keeps the newest");
+            assertFalse(ids.contains(A, "a2"));
+            assertEquals(2, ids.size());
+        }
+    }
+
+    @Test
+    void theFileIsTheNodesUsersAloneAndOpenOnce() throws Exception {
+        try (RecentEventIds ids = RecentEventIds.open(dir.resolve("data"), 10, Duration.ofHours(1), clock)) {
+            Path file = dir.resolve("data").resolve(RecentEventIds.STORE_FILE);
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertThrows(MVStoreException.class,
+                    () -> RecentEventIds.open(dir.resolve("data"), 10, Duration.ofHours(1), clock).close());
+            assertTrue(ids.describe().contains(file.toString()));
+        }
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

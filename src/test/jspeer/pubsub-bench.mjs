@@ -1,0 +1,73 @@
+// The js-libp2p side of the discovery benchmark's gossipsub rows: N nodes with @libp2p/gossipsub in this one
+// process on loopback, each dialling up to --degree earlier nodes (the generator of dht-bench.mjs), all
+// subscribed to one topic; once every node has a mesh peer, node 0 publishes --messages messages, one every
+// --interval ms, each carrying its send time; every other node notes when each arrives. Prints
+//   {"event":"deliveries","latenciesMs":[..],"expected":N}
+//   node --import ./polyfill.mjs pubsub-bench.mjs [--nodes 50] [--messages 100] [--interval 20] [--degree 3] [--seed 1]
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { ping } from '@libp2p/ping'
+import { gossipsub } from '@libp2p/gossipsub'
+import { emit, intOpt, mulberry32, parseCli } from './lib.mjs'
+
+const USAGE = 'usage: pubsub-bench.mjs [--nodes N] [--messages N] [--interval MS] [--degree N] [--seed N]'
+const { values } = parseCli(USAGE, {
+  nodes: { type: 'string' }, messages: { type: 'string' }, interval: { type: 'string' },
+  degree: { type: 'string' }, seed: { type: 'string' }
+})
+const nodes = intOpt(USAGE, 'nodes', values.nodes, 50)
+const messages = intOpt(USAGE, 'messages', values.messages, 100)
+const interval = intOpt(USAGE, 'interval', values.interval, 20)
+const degree = intOpt(USAGE, 'degree', values.degree, 3)
+const random = mulberry32(intOpt(USAGE, 'seed', values.seed, 1))
+const TOPIC = 'bench'
+
+const peers = []
+for (let i = 0; i < nodes; i++) {
+  peers.push(await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    // N nodes share one event loop: generous timeouts, so that a loaded machine slows the run instead of failing it
+    connectionManager: {
+      inboundConnectionThreshold: 100_000, maxConnections: 1_000, maxIncomingPendingConnections: 1_000,
+      dialTimeout: 60_000, addressDialTimeout: 60_000, inboundUpgradeTimeout: 60_000
+    },
+    services: { identify: identify(), ping: ping(), pubsub: gossipsub({ emitSelf: false }) }
+  }))
+}
+const latencies = []
+const dec = new TextDecoder()
+for (let i = 1; i < nodes; i++) {
+  peers[i].services.pubsub.addEventListener('message', (evt) => {
+    if (evt.detail.topic !== TOPIC) return
+    const sent = Number(dec.decode(evt.detail.data).split(' ')[0])
+    latencies.push(performance.timeOrigin + performance.now() - sent)
+  })
+}
+for (const p of peers) p.services.pubsub.subscribe(TOPIC)
+for (let i = 1; i < nodes; i++) {
+  const chosen = new Set()
+  while (chosen.size < Math.min(degree, i)) chosen.add(random(i))
+  for (const j of chosen) await peers[i].dial(peers[j].getMultiaddrs()[0])
+}
+// the mesh forms at the heartbeats (1 s): wait until every node has a mesh peer on the topic
+const deadline = Date.now() + 120_000
+while (peers.some((p) => p.services.pubsub.getMeshPeers(TOPIC).length === 0) && Date.now() < deadline) {
+  await new Promise((resolve) => setTimeout(resolve, 100))
+}
+const pad = 'x'.repeat(200)
+for (let n = 0; n < messages; n++) {
+  await peers[0].services.pubsub.publish(TOPIC, new TextEncoder().encode(`${performance.timeOrigin + performance.now()} ${n} ${pad}`))
+  await new Promise((resolve) => setTimeout(resolve, interval))
+}
+const expected = messages * (nodes - 1)
+const drain = Date.now() + 30_000
+while (latencies.length < expected && Date.now() < drain) await new Promise((resolve) => setTimeout(resolve, 100))
+emit({ event: 'deliveries', latenciesMs: latencies, expected })
+await Promise.all(peers.map((p) => p.stop()))
+process.exit(0)
