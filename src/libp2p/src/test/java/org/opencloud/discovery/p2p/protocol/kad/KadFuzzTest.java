@@ -21,6 +21,9 @@ import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.opencloud.discovery.p2p.rcmgr.Direction;
+import org.opencloud.discovery.p2p.rcmgr.StreamScope;
+import org.opencloud.discovery.p2p.rcmgr.TestScopes;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto.Message;
 
@@ -158,6 +161,7 @@ class KadFuzzTest {
             reader.onData(stream, FuzzChannels.buffer(chunk));
         }
         reader.onRemoteClose(stream);
+        assertEquals(0, stream.scope.usage().memory(), "the reader keeps no bytes counted once the stream ended");
     }
 
     private static byte[] framed(Message message) {
@@ -169,8 +173,9 @@ class KadFuzzTest {
         }
     }
 
-    /** The stream a reader is given: it only records a reset (the reader writes nothing). */
+    /** The stream a reader is given: it records a reset and counts the bytes held (the reader writes nothing). */
     private static final class FakeStream implements MuxedStream {
+        final StreamScope scope = TestScopes.connection().openStream(Direction.INBOUND);
         boolean reset;
 
         @Override
@@ -206,6 +211,21 @@ class KadFuzzTest {
         @Override
         public void reset() {
             reset = true;
+        }
+
+        @Override
+        public StreamScope scope() {
+            return scope;
+        }
+
+        @Override
+        public void holdMemory(int bytes) {
+            scope.holdMemory(bytes);
+        }
+
+        @Override
+        public void releaseMemory(int bytes) {
+            scope.releaseMemory(bytes);
         }
 
         @Override
