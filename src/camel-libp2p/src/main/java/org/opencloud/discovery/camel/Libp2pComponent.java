@@ -17,6 +17,8 @@ import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.opencloud.discovery.p2p.protocol.identify.IdentifyService;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
 import org.opencloud.discovery.p2p.protocol.kad.KadDht;
+import org.opencloud.discovery.p2p.protocol.pubsub.GossipConfig;
+import org.opencloud.discovery.p2p.protocol.pubsub.Gossipsub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +71,12 @@ public class Libp2pComponent extends Libp2pLimitOptions {
     private Host host;
     @Metadata(label = "advanced")
     private KadConfig dhtConfig;
+    @Metadata(label = "advanced")
+    private GossipConfig pubsubConfig;
 
     private volatile Host activeHost;
     private volatile KadDht activeDht;
+    private volatile Gossipsub activePubsub;
     private ExecutorService workerPool;
     private ScheduledExecutorService timeoutScheduler;
     private Libp2pHealthCheck healthCheck;
@@ -131,6 +136,10 @@ public class Libp2pComponent extends Libp2pLimitOptions {
             HealthCheckRegistry.get(getCamelContext()).unregister(healthCheck);
             healthCheck = null;
         }
+        if (activePubsub != null) {
+            activePubsub.close();
+            activePubsub = null;
+        }
         if (activeDht != null) {
             activeDht.close();
             activeDht = null;
@@ -189,7 +198,28 @@ public class Libp2pComponent extends Libp2pLimitOptions {
         if (dhtConfig != null) { // after start: it bootstraps at once
             activeDht = KadDht.install(created, identify, dhtConfig);
         }
+        if (pubsubConfig != null) {
+            activePubsub = Gossipsub.install(created, identify, pubsubConfig);
+        }
         return created;
+    }
+
+    /** The gossipsub the component runs on the host it created ({@code pubsubConfig}), or null. */
+    public Gossipsub activePubsub() {
+        return activePubsub;
+    }
+
+    public GossipConfig getPubsubConfig() {
+        return pubsubConfig;
+    }
+
+    /**
+     * Run gossipsub v1.1 on the host the component creates, configured by this bean (mesh degree, heartbeat,
+     * message id, per-peer limits); none when unset, nor on a given host. Topics are joined and published through
+     * activePubsub().
+     */
+    public void setPubsubConfig(GossipConfig pubsubConfig) {
+        this.pubsubConfig = pubsubConfig;
     }
 
     /** The DHT the component runs on the host it created ({@code dhtConfig}), or null. */
