@@ -1,7 +1,6 @@
 package org.opencloud.discovery.p2p.protocol.pubsub;
 
 import com.google.protobuf.ByteString;
-import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.host.Stream;
@@ -22,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * The state of gossipsub and what changes it: peers and their topics, our subscriptions, the meshes and
  * fanouts, backoffs, the seen and message caches. Every method runs on the router's one thread, so none locks;
- * control messages are {@link GossipControl}'s, the heartbeat {@link GossipHeartbeat}'s.
+ * received messages are {@link GossipDelivery}'s, control messages {@link GossipControl}'s, the heartbeat
+ * {@link GossipHeartbeat}'s.
  */
 final class GossipRouter {
     private static final Logger LOG = LoggerFactory.getLogger(GossipRouter.class);
@@ -45,6 +45,7 @@ final class GossipRouter {
     private final Map<PeerId, Long> graylistedUntil = new HashMap<>();
     private final Consumer<GossipPeer> opener;
     final GossipControl control;
+    private final GossipDelivery delivery;
 
     GossipRouter(Host host, GossipConfig config, GossipStats stats, Consumer<GossipPeer> opener) {
         this.host = host;
@@ -55,6 +56,7 @@ final class GossipRouter {
         this.seen = new SeenCache(config.seenTtl().toNanos(), config.maxSeen());
         this.opener = opener;
         this.control = new GossipControl(this);
+        this.delivery = new GossipDelivery(this);
     }
 
     // ---- peers
@@ -174,7 +176,7 @@ final class GossipRouter {
             if (peers.get(from) != p) {
                 return; // graylisted by an earlier message of this RPC
             }
-            message(p, m);
+            delivery.receive(p, m);
         }
         if (rpc.hasControl() && peers.get(from) == p) {
             control.handle(p, rpc.getControl());
@@ -198,66 +200,6 @@ final class GossipRouter {
                 f.remove(p);
             }
         }
-    }
-
-    private void message(GossipPeer p, RpcProto.Message m) {
-        long now = System.nanoTime();
-        if (!p.budget.take(m.getSerializedSize(), now)) {
-            stats.throttled.incrementAndGet();
-            penalize(p, 1, "over its message rate");
-            return;
-        }
-        String topic = m.getTopic();
-        if (!subscriptions.containsKey(topic)) {
-            return; // not ours to relay (go drops them too)
-        }
-        PubsubMessage msg;
-        ByteString id;
-        try {
-            PeerId author = StrictSign.author(m);
-            msg = new PubsubMessage(topic, m.getData().toByteArray(), author, m.getSeqno().toByteArray(), p.id);
-            id = ByteString.copyFrom(config.messageId().id(msg));
-            if (seen.contains(id)) {
-                stats.duplicates.incrementAndGet();
-                return;
-            }
-            StrictSign.verify(m, author);
-        } catch (Libp2pException e) {
-            stats.invalid.incrementAndGet();
-            LOG.debug("pubsub message from {} refused: {}", p.id, e.getMessage());
-            penalize(p, INVALID_MESSAGE_PENALTY, "invalid message: " + e.getMessage());
-            return;
-        }
-        seen.add(id, now);
-        cache.put(id, m);
-        stats.delivered.incrementAndGet();
-        deliver(msg);
-        forward(m, mesh.get(topic), p.id, msg.from());
-    }
-
-    private void deliver(PubsubMessage msg) {
-        for (Consumer<PubsubMessage> handler : subscriptions.getOrDefault(msg.topic(), List.of())) {
-            try {
-                handler.accept(msg);
-            } catch (RuntimeException e) {
-                LOG.warn("a subscriber of {} failed on a message of {}", msg.topic(), msg.from(), e);
-            }
-        }
-    }
-
-    /** Sends {@code m} to {@code targets} but its author and the peer it came from; returns how many took it. */
-    private int forward(RpcProto.Message m, Set<GossipPeer> targets, PeerId source, PeerId author) {
-        if (targets == null) {
-            return 0;
-        }
-        RpcProto.RPC rpc = RpcProto.RPC.newBuilder().addPublish(m).build();
-        int sent = 0;
-        for (GossipPeer t : targets) {
-            if (!t.id.equals(source) && !t.id.equals(author)) {
-                sent += send(t, rpc) ? 1 : 0;
-            }
-        }
-        return sent;
     }
 
     boolean send(GossipPeer p, RpcProto.RPC rpc) {
@@ -297,7 +239,7 @@ final class GossipRouter {
                     candidates(t, Set.of()), config.d())));
             lastPublished.put(topic, System.nanoTime());
         }
-        return forward(m, targets, host.peerId(), host.peerId());
+        return delivery.forward(m, targets, host.peerId(), host.peerId());
     }
 
     void subscribe(String topic, Consumer<PubsubMessage> handler) {
