@@ -83,10 +83,13 @@ public class Libp2pComponent extends Libp2pLimitOptions {
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        if (!remaining.startsWith("/")) {
+        if (!remaining.startsWith("/") && !remaining.startsWith(Libp2pConfiguration.PUBSUB_PREFIX)) {
             // libp2p:/a/1.0 keeps its slash; libp2p://a/1.0 would silently serve "a/1.0"
             throw new IllegalArgumentException("the protocol id in " + uri + " must start with '/', as in"
-                    + " libp2p:/opencloud/resource/create/1.0");
+                    + " libp2p:/opencloud/resource/create/1.0, or name a topic, as in libp2p:pubsub:search");
+        }
+        if (remaining.equals(Libp2pConfiguration.PUBSUB_PREFIX)) {
+            throw new IllegalArgumentException(uri + " names no topic, as libp2p:pubsub:search would");
         }
         Libp2pConfiguration configuration = new Libp2pConfiguration();
         configuration.setProtocol(remaining);

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.opencloud.discovery.p2p.protocol.pubsub.PubsubTestNetwork.await;
 import static org.opencloud.discovery.p2p.protocol.pubsub.PubsubTestNetwork.connect;
 
