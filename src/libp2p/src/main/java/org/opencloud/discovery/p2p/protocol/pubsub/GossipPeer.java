@@ -50,14 +50,16 @@ final class GossipPeer {
     /** Our stream is open: what waited goes out first. */
     void opened(Stream stream) {
         opening = false;
-        reopenAttempts = 0;
         outbound = stream;
         while (!early.isEmpty()) {
             send(early.poll());
         }
     }
 
-    /** Our stream failed or ended; returns how many times in a row it did. */
+    /**
+     * Our stream failed or ended; returns how many times it did for this peer, so a peer that resets every stream
+     * we open is given up after a few (it comes back with its next connection).
+     */
     int lost(Stream stream) {
         if (stream == null || stream == outbound) {
             outbound = null;

@@ -83,7 +83,7 @@ final class GossipRouter {
         p.opened(stream);
     }
 
-    /** Our stream to {@code p} ended or could not open: opened again while connected (3 tries), else forgotten. */
+    /** Our stream to {@code p} ended or could not open: opened again while connected (3 times), else forgotten. */
     void lost(GossipPeer p, Stream stream) {
         if (peers.get(p.id) != p) {
             return;

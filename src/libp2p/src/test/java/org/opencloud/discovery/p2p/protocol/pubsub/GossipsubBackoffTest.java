@@ -1,5 +1,6 @@
 package org.opencloud.discovery.p2p.protocol.pubsub;
 
+import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opencloud.discovery.p2p.protocol.pubsub.PubsubTestNetwork.Node;
@@ -82,5 +83,27 @@ class GossipsubBackoffTest {
         await("the second refusal", () -> raw.prunes(TOPIC) == 2);
         assertEquals(0, raw.prunes("elsewhere"));
         assertEquals(1, raw.grafts(TOPIC), "never grafted again while backed off");
+    }
+
+    @Test
+    void aPruneOfferingPeersDialsThoseWithAValidSignedRecordWhenTheMeshIsShort() throws Exception {
+        Node node = net.node(PubsubTestNetwork.config());
+        RawPubsubPeer raw = grafted(node);
+        Node offered = net.node(PubsubTestNetwork.config());
+        Node forged = net.node(PubsubTestNetwork.config());
+        byte[] forgedRecord = forged.host().signedPeerRecord(forged.host().listenAddresses());
+        forgedRecord[forgedRecord.length - 1] ^= 1; // its signature no longer holds
+        raw.send(RawPubsubPeer.control(RpcProto.ControlMessage.newBuilder().addPrune(
+                RpcProto.ControlPrune.newBuilder().setTopicID(TOPIC).setBackoff(60)
+                        .addPeers(RpcProto.PeerInfo.newBuilder()
+                                .setPeerID(ByteString.copyFrom(forged.host().peerId().toBytes()))
+                                .setSignedPeerRecord(ByteString.copyFrom(forgedRecord)))
+                        .addPeers(RpcProto.PeerInfo.newBuilder()
+                                .setPeerID(ByteString.copyFrom(offered.host().peerId().toBytes()))
+                                .setSignedPeerRecord(ByteString.copyFrom(
+                                        offered.host().signedPeerRecord(offered.host().listenAddresses())))))));
+        await("the node dialled the offered peer and speaks meshsub with it",
+                () -> node.pubsub().peers().contains(offered.host().peerId()));
+        assertFalse(node.host().connectedPeers().contains(forged.host().peerId()), "a forged record is not dialled");
     }
 }
