@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.opencloud.discovery.p2p.protocol.pubsub.PubsubTestNetwork.Node;
 import org.opencloud.discovery.p2p.protocol.pubsub.pb.RpcProto;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,10 +27,14 @@ class GossipsubBackoffTest {
 
     /** Our node with the raw peer in its mesh of {@link #TOPIC}, grafted once. */
     private RawPubsubPeer grafted(Node node) throws Exception {
+        return grafted(node, node::join);
+    }
+
+    private RawPubsubPeer grafted(Node node, Consumer<String> join) throws Exception {
         RawPubsubPeer raw = new RawPubsubPeer(net.host()).connect(node.host());
         raw.send(RawPubsubPeer.subscribe(TOPIC));
         await("the node knows the raw peer subscribes", () -> node.pubsub().topicPeers(TOPIC).contains(raw.host.peerId()));
-        node.join(TOPIC);
+        join.accept(TOPIC);
         await("the node grafted the raw peer", () -> raw.grafts(TOPIC) == 1);
         assertTrue(node.pubsub().meshPeers(TOPIC).contains(raw.host.peerId()));
         return raw;
@@ -105,5 +111,25 @@ class GossipsubBackoffTest {
         await("the node dialled the offered peer and speaks meshsub with it",
                 () -> node.pubsub().peers().contains(offered.host().peerId()));
         assertFalse(node.host().connectedPeers().contains(forged.host().peerId()), "a forged record is not dialled");
+    }
+
+    @Test
+    void leavingATopicSaysSoToEveryPeerAndPrunesTheMeshWithTheUnsubscribeBackoff() throws Exception {
+        Node node = net.node(PubsubTestNetwork.config());
+        Subscription[] subscription = new Subscription[1];
+        RawPubsubPeer raw = grafted(node, topic -> subscription[0] = node.join(topic));
+        subscription[0].close();
+        await("a PRUNE for the topic we left", () -> raw.prunes(TOPIC) == 1);
+        RpcProto.ControlPrune prune = raw.received.stream().flatMap(r -> r.getControl().getPruneList().stream())
+                .findFirst().orElseThrow();
+        assertEquals(10, prune.getBackoff(), "go's UnsubscribeBackoff, 10 s");
+        assertTrue(raw.received.stream().flatMap(r -> r.getSubscriptionsList().stream())
+                .anyMatch(sub -> sub.getTopicid().equals(TOPIC) && !sub.getSubscribe()), "an unsubscribe announced");
+        assertTrue(node.pubsub().meshPeers(TOPIC).isEmpty());
+
+        raw.send(RawPubsubPeer.publish(raw.signer.sign(TOPIC, "after leaving".getBytes(StandardCharsets.UTF_8))));
+        raw.send(RawPubsubPeer.subscribe("sync")); // handled in order: once seen, the message was too
+        await("the node read both", () -> node.pubsub().topicPeers("sync").contains(raw.host.peerId()));
+        assertEquals(0, node.receivedData("after leaving"), "a topic we left delivers nothing");
     }
 }
