@@ -6,14 +6,13 @@ import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamConfiguration;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencloud.discovery.p2p.core.KeyFiles;
-import org.opencloud.discovery.p2p.core.PrivateKey;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,11 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
 import static org.opencloud.discovery.e2e.NodeFixture.json;
 import static org.opencloud.discovery.e2e.NodeFixture.next;
-import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
 import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
 /**
- * Issue 9, durable ingress, with real processes: nodes A → B in JVMs of their own, each with a nats-server with
+ * Issue 9, durable ingress and the partners' outboxes, with real processes: nodes A → B in JVMs of their own, each with a nats-server with
  * JetStream whose store survives its restart. An app publishes {@value #EVENTS} PB_CREATE events on A's NATS at
  * about {@value #RATE} a second; one fault at 30 % of the run; then every event A's NATS accepted must reach B's
  * CREATE_RESOURCE (distinct ids; an event A sent but had not acknowledged when it died may come twice to B's
@@ -67,10 +64,10 @@ class DurableIntakeTest {
     @Test
     void everythingPublishedReachesBAfterAIsKilledAndRestarted() throws Exception {
         Pair pair = startPair();
-        JsonNode natsCheck = NodeProcess.check(pair.a.process.awaitReady(), "nats").path("data");
+        JsonNode natsCheck = NodeProcess.check(pair.a.process().awaitReady(), "nats").path("data");
         assertEquals("true", natsCheck.path("jetstream").asText(), natsCheck::toString);
         assertEquals("JETSTREAM", natsCheck.path("intake").asText(), natsCheck::toString);
-        try (Connection app = connect(pair.a.nats); Receiver onB = new Receiver(pair.b.nats)) {
+        try (Connection app = connect(pair.a.nats()); Receiver onB = new Receiver(pair.b.nats())) {
             // an operator's stream on B: B publishes each event with Nats-Msg-Id, so it keeps the event once
             JetStreamManagement onBsStream = onB.connection.jetStreamManagement();
             onBsStream.addStream(StreamConfiguration.builder().name("B_RESOURCES").subjects("CREATE_RESOURCE")
@@ -78,27 +75,31 @@ class DurableIntakeTest {
             long started = System.nanoTime();
             Publisher publisher = new Publisher(app, false);
             publisher.awaitPublished(EVENTS * 3 / 10);
-            pair.a.process.kill();
+            pair.a.kill();
             pair.a.start(); // while the app goes on publishing on A's NATS
-            pair.a.process.awaitReady();
+            pair.a.process().awaitReady();
             Set<String> accepted = publisher.done.get();
             onB.awaitAll(accepted);
             report("A killed (SIGKILL) and restarted", accepted, onB, started);
             assertEquals(accepted.size(), onBsStream.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(),
                     "B's stream keeps each event once, however often A sent it");
+            // they went through B's outbox on A's NATS, which holds nothing more (B acknowledged every one)
+            ConsumerInfo outbox = pair.a.outboxOf(pair.b.peerId());
+            assertEquals(0, outbox.getNumPending() + outbox.getNumAckPending(), outbox::toString);
+            assertTrue(outbox.getDelivered().getStreamSequence() >= accepted.size(), outbox::toString);
         }
     }
 
     @Test
     void nothingAsNatsAcceptedIsLostWhenItRestarts() throws Exception {
         Pair pair = startPair();
-        try (Connection app = connect(pair.a.nats); Receiver onB = new Receiver(pair.b.nats)) {
+        try (Connection app = connect(pair.a.nats()); Receiver onB = new Receiver(pair.b.nats())) {
             long started = System.nanoTime();
             Publisher publisher = new Publisher(app, true);
             publisher.awaitPublished(EVENTS * 3 / 10);
-            pair.a.nats.stop();
+            pair.a.nats().stop();
             NodeFixture.sleep(Duration.ofSeconds(2)); // the outage
-            pair.a.nats.start(); // same port, same store
+            pair.a.nats().start(); // same port, same store
             Set<String> accepted = publisher.done.get();
             assertTrue(accepted.size() >= EVENTS * 3 / 10, "A's NATS accepted only " + accepted.size());
             onB.awaitAll(accepted);
@@ -133,59 +134,18 @@ class DurableIntakeTest {
     // ------------------------------------------------------------------ the two nodes
 
     private Pair startPair() throws Exception {
-        ProcessNode a = new ProcessNode("node-a", Files.createDirectories(dir.resolve("a")));
-        ProcessNode b = new ProcessNode("node-b", Files.createDirectories(dir.resolve("b")));
-        a.partner(b);
-        b.partner(a);
-        a.start();
-        b.start();
-        a.process.awaitReady();
-        b.process.awaitReady();
+        DurableNode a = new DurableNode("node-a", dir.resolve("a")).set("OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS);
+        running.add(a);
+        DurableNode b = new DurableNode("node-b", dir.resolve("b")).set("OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS);
+        running.add(b);
+        a.partners(List.of(b)).start();
+        b.partners(List.of(a)).start();
+        a.process().awaitReady();
+        b.process().awaitReady();
         return new Pair(a, b);
     }
 
-    private record Pair(ProcessNode a, ProcessNode b) {
-    }
-
-    /** A node process and its own nats-server with JetStream, configured by environment variables. */
-    private final class ProcessNode {
-        private final String name;
-        private final Path home;
-        private final PrivateKey identity = PrivateKey.generate();
-        private final int p2pPort = NodeFixture.freePort();
-        private final NatsServerProcess nats;
-        private NodeProcess process;
-
-        ProcessNode(String name, Path home) throws IOException {
-            this.name = name;
-            this.home = home;
-            KeyFiles.writePrivate(home.resolve("identity.key"), identity.toProtobuf());
-            nats = new NatsServerProcess(home, true).start();
-            running.add(nats);
-        }
-
-        void partner(ProcessNode other) throws IOException {
-            String address = "/ip4/127.0.0.1/tcp/" + other.p2pPort + "/p2p/" + other.identity.peerId();
-            Files.writeString(home.resolve("peers.json"),
-                    "[" + peerJson(other.identity.peerId().toString(), address, "PARTNER") + "]");
-        }
-
-        /** Starts the node's process (again: the same data, key and ports). */
-        void start() throws IOException {
-            Map<String, String> environment = new HashMap<>(Map.of(
-                    "OC_NATS_SERVERS", nats.url(),
-                    "OC_DATA_DIR", home.resolve("data").toString(),
-                    "OC_PEERS_FILE", home.resolve("peers.json").toString(),
-                    "OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS,
-                    "CAMEL_MAIN_NAME", name,
-                    "CAMEL_COMPONENT_LIBP2P_LISTENADDRESSES", "/ip4/127.0.0.1/tcp/" + p2pPort,
-                    "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", home.resolve("identity.key").toString(),
-                    "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
-                    "CAMEL_MANAGEMENT_ENABLED", "true"));
-            environment.put("CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
-            process = new NodeProcess(name, environment, home.resolve(name + ".log"), List.of("run"));
-            running.add(process);
-        }
+    private record Pair(DurableNode a, DurableNode b) {
     }
 
     // ------------------------------------------------------------------ the app on A, the observer on B
