@@ -89,7 +89,8 @@ class OutboxLoadTest {
             }
             app.flush(Duration.ofSeconds(10));
             double publishSeconds = (System.nanoTime() - start) / 1e9;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            // generous: the rate is not asserted, only that everything arrives (the suite shares its cores)
+            long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
             while (arrived.stream().anyMatch(ids -> ids.size() < events) && System.nanoTime() < deadline) {
                 NodeFixture.sleep(Duration.ofMillis(100));
             }
