@@ -26,7 +26,8 @@ import java.util.function.Consumer;
 
 /**
  * The consumer of {@code outbox:STREAM}: one {@link OutboxLane} per partner, made at every (re)connect of a NATS
- * with JetStream for the directory's partners and on first use for a partner added live. Each message becomes one
+ * with JetStream for the directory's partners and on first use for a partner added live (and stopped once it is no
+ * partner any more). Each message becomes one
  * exchange (body: the stream event; headers {@code CamelLibp2pPeerId}, {@value Outbox#PROTOCOL},
  * {@value Outbox#RESOURCE}, {@code OcEventId}) for the route, which delivers it; one older than the age limit goes
  * to the {@code expiredUri} endpoint instead. All lanes share one NATS dispatcher and one scheduler thread.
@@ -154,8 +155,20 @@ final class OutboxConsumer extends DefaultConsumer {
         return dispatcher;
     }
 
-    /** Every third of the ack wait: held messages marked in progress, depths read from the server. */
+    /**
+     * Every third of the ack wait: the lanes of peers no longer partners stopped (what they hold stays in their
+     * outbox, for when they are partners again), held messages marked in progress, depths read from the server.
+     */
     private void tick() {
+        Set<String> partners = Set.copyOf(outbox.partners());
+        lanes.values().removeIf(lane -> {
+            boolean removed = !partners.contains(lane.partner());
+            if (removed) {
+                lane.stop();
+                LOG.info("{} is no longer a partner: its outbox is kept, nothing more is sent to it", lane.partner());
+            }
+            return removed;
+        });
         for (OutboxLane lane : lanes.values()) {
             lane.markHeldInProgress();
             if (ready()) {

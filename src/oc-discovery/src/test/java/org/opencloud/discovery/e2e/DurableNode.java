@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.StreamConfiguration;
 import org.opencloud.discovery.p2p.core.KeyFiles;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 
@@ -69,9 +70,22 @@ final class DurableNode implements AutoCloseable {
 
     /** This node's outbox consumer for {@code partner} on its NATS (stream OC_OUTBOX): what it still holds for it. */
     ConsumerInfo outboxOf(String partner) throws Exception {
+        return outboxOf("OC_OUTBOX", partner);
+    }
+
+    /** This node's outbox consumer for {@code partner} in {@code stream} on its NATS. */
+    ConsumerInfo outboxOf(String stream, String partner) throws Exception {
         try (Connection connection = Nats.connect(new Options.Builder().server(nats.url())
                 .connectionName(NodeFixture.TEST_CLIENT).build())) {
-            return connection.jetStreamManagement().getConsumerInfo("OC_OUTBOX", name + "-" + partner);
+            return connection.jetStreamManagement().getConsumerInfo(stream, name + "-" + partner);
+        }
+    }
+
+    /** A stream's configuration on this node's NATS. */
+    StreamConfiguration stream(String stream) throws Exception {
+        try (Connection connection = Nats.connect(new Options.Builder().server(nats.url())
+                .connectionName(NodeFixture.TEST_CLIENT).build())) {
+            return connection.jetStreamManagement().getStreamInfo(stream).getConfiguration();
         }
     }
 

@@ -5,6 +5,7 @@ import io.nats.client.Message;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +61,9 @@ class OutboxTest {
     void aPartnerDownLongerThanTheAgeLimitGetsItsMessagesExpiredTheOthersGotTheirs() throws Exception {
         String downPeer = PrivateKey.generate().peerId().toString();
         String nobodyListens = "/ip4/127.0.0.1/tcp/" + NodeFixture.freePort() + "/p2p/" + downPeer;
-        DurableNode a = node("node-a").set("OC_OUTBOX_MAX_AGE_MS", "4000");
+        // and the other settings an operator may give, by environment variables
+        DurableNode a = node("node-a").set("OC_OUTBOX_MAX_AGE_MS", "4000").set("OC_OUTBOX_STREAM", "OPS_OUTBOX")
+                .set("OC_OUTBOX_IN_FLIGHT", "4").set("OC_OUTBOX_MAX_BYTES", "67108864");
         DurableNode b = node("node-b");
         a.partners(List.of(b), peerJson(downPeer, nobodyListens, "PARTNER").toString()).start();
         b.partners(List.of(a)).start();
@@ -84,8 +87,13 @@ class OutboxTest {
                 expired.add(decodedPayload(json(error).path("payload")).path("id").asText());
             }
             assertEquals(events, expired.size(), "each event expired once: " + expired);
-            ConsumerInfo left = a.outboxOf(downPeer);
+            ConsumerInfo left = a.outboxOf("OPS_OUTBOX", downPeer);
             assertEquals(0, left.getNumPending() + left.getNumAckPending(), "the down partner's outbox is empty");
+            assertEquals(4, left.getConsumerConfiguration().getMaxAckPending(), "in flight per partner");
+            StreamConfiguration stream = a.stream("OPS_OUTBOX");
+            assertEquals(67108864, stream.getMaxBytes());
+            assertEquals(Duration.ofSeconds(8), stream.getMaxAge(), "kept twice the age limit");
+            assertEquals(List.of("oc.outbox.>"), stream.getSubjects());
             assertEquals(events, metric(a, "oc_outbox_expired_total", downPeer), "expirations counted");
             assertTrue(metric(a, "oc_delivery_retries_total", downPeer) > 0, "retries counted");
         }
