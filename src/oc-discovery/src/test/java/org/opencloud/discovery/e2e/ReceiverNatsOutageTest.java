@@ -60,16 +60,18 @@ class ReceiverNatsOutageTest {
     @ParameterizedTest(name = "stream on B''s NATS: {0}")
     @ValueSource(booleans = {true, false})
     void whatBsNatsDidNotAcceptFailsOnAAndTheRestArrivesOnce(boolean streamOnB) throws Exception {
-        ProcessNode a = new ProcessNode("node-a", Files.createDirectories(dir.resolve("a")), running);
-        ProcessNode b = new ProcessNode("node-b", Files.createDirectories(dir.resolve("b")), running);
-        a.partner(b);
-        b.partner(a);
+        DurableNode a = new DurableNode("node-a", dir.resolve("a"));
+        DurableNode b = new DurableNode("node-b", dir.resolve("b"));
+        running.add(a);
+        running.add(b);
+        a.partners(List.of(b));
+        b.partners(List.of(a));
         a.start();
         b.start();
-        a.process.awaitReady();
-        b.process.awaitReady();
-        try (Connection app = CreatedResources.connect(a.nats); Undelivered onA = new Undelivered(app);
-             CreatedResources onB = new CreatedResources(b.nats)) {
+        a.process().awaitReady();
+        b.process().awaitReady();
+        try (Connection app = CreatedResources.connect(a.nats()); Undelivered onA = new Undelivered(app);
+             CreatedResources onB = new CreatedResources(b.nats())) {
             if (streamOnB) {
                 onB.connection().jetStreamManagement().addStream(StreamConfiguration.builder().name("B_RESOURCES")
                         .subjects("CREATE_RESOURCE").duplicateWindow(Duration.ofMinutes(2)).build());
@@ -93,11 +95,11 @@ class ReceiverNatsOutageTest {
             System.out.printf("B's NATS down %d s, B killed meanwhile (stream on B: %s): %d published, %d reported "
                             + "UNDELIVERED on A, %d distinct on B (%d messages), %.0f not confirmed by B's new process%n",
                     OUTAGE_SECONDS, streamOnB, EVENTS, onA.ids.size(), onB.distinct().size(), onB.messages(),
-                    b.process.metric(unconfirmed));
+                    b.process().metric(unconfirmed));
             assertTrue(!onA.ids.isEmpty(), "B confirmed events its NATS never had: A reported none undelivered");
-            String bLog = Files.readString(b.home.resolve(b.name + ".log")); // B's restarted process
-            assertTrue(bLog.contains("who will send it again"), "B says why it did not confirm:\n" + b.process.logTail());
-            assertTrue(!bLog.contains("\tat "), "expected refusals log no stack trace:\n" + b.process.logTail());
+            String bLog = Files.readString(b.log()); // B's restarted process
+            assertTrue(bLog.contains("who will send it again"), "B says why it did not confirm:\n" + b.process().logTail());
+            assertTrue(!bLog.contains("\tat "), "expected refusals log no stack trace:\n" + b.process().logTail());
             onB.awaitAll(delivered, Duration.ZERO); // everything A did not report undelivered is on B's NATS
             assertEquals(onB.distinct().size(), onB.messages(), "none twice on B's subscribers");
             if (streamOnB) {
@@ -132,21 +134,21 @@ class ReceiverNatsOutageTest {
      * (it starts without its NATS). The server starts again, on the same port and store, after the outage and once
      * B's new process has reset a stream of A's because its NATS was down ({@code unconfirmed}, B's metric).
      */
-    private static void outage(ProcessNode b, AtomicInteger published, String unconfirmed) {
+    private static void outage(DurableNode b, AtomicInteger published, String unconfirmed) {
         try {
             while (published.get() < EVENTS / 5) {
                 NodeFixture.sleep(Duration.ofMillis(10));
             }
             long stopped = System.nanoTime();
-            b.nats.stop();
+            b.nats().stop();
             NodeFixture.sleep(Duration.ofSeconds(OUTAGE_SECONDS / 3)); // the outage, as the scenario has it
-            b.process.kill();
+            b.process().kill();
             b.start();
-            awaitUnconfirmed(b.process, unconfirmed);
+            awaitUnconfirmed(b.process(), unconfirmed);
             NodeFixture.sleep(Duration.ofNanos(Math.max(0, stopped + TimeUnit.SECONDS.toNanos(OUTAGE_SECONDS)
                     - System.nanoTime())));
-            b.nats.start();
-            b.process.awaitReady();
+            b.nats().start();
+            b.process().awaitReady();
         } catch (Exception e) {
             throw new IllegalStateException("the outage did not go as planned", e);
         }
