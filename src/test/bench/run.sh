@@ -3,12 +3,11 @@
 #   src/test/bench/run.sh libp2p [options]       dial, bulk, streams and length-prefixed messages for
 #                                                Java→Java, Java→js, js→Java and js→js, plain and with a
 #                                                pre-shared key (options: see org.opencloud.discovery.bench.Benchmark)
-#   src/test/bench/run.sh pubsub [--nodes N] [--messages M]   gossipsub delivery latency to N-1 subscribers,
-#                                                Java only (org.opencloud.discovery.bench.PubsubLatency)
 #   src/test/bench/run.sh propagation [workdir]  events/s and p50/p99 from A's NATS to each partner's NATS
 #                                                (1, 4, 16 partners) beside NATS alone
-#   src/test/bench/run.sh discovery [options]    DHT lookups and GET_VALUE across 50 Java hosts beside 50
-#                                                js-libp2p nodes (--nodes, --lookups, --degree, --seed)
+#   src/test/bench/run.sh discovery [options]    DHT lookups and GET_VALUE, and gossipsub delivery latency, across
+#                                                50 Java hosts beside 50 js-libp2p nodes (--nodes, --lookups,
+#                                                --messages, --degree, --seed)
 # The JVM is the newest JDK under /usr/lib/jvm (src/main/bin/newest-jdk.sh); BENCH_JAVA_HOME overrides it,
 # BENCH_JAVA_OPTS adds JVM options, MAVEN_OFFLINE=1 runs Maven offline. Needs mvn; the libp2p benchmark
 # also needs node >= 20 and npm (the js harness is installed into target/jspeer on first use).
@@ -17,10 +16,9 @@ cd "$(dirname "$0")/../../.."
 
 case "${1:-}" in
   libp2p) module=src/libp2p; main=org.opencloud.discovery.bench.Benchmark; heap="" ;;
-  pubsub) module=src/libp2p; main=org.opencloud.discovery.bench.PubsubLatency; heap="" ;;
   propagation) module=src/oc-discovery; main=org.opencloud.discovery.bench.PropagationBenchmark; heap="-Xms2g -Xmx4g" ;;
   discovery) module=src/oc-discovery; main=org.opencloud.discovery.bench.DiscoveryBenchmark; heap="-Xmx2g" ;;
-  *) echo "usage: $0 libp2p|pubsub|propagation|discovery [options]" >&2; exit 2 ;;
+  *) echo "usage: $0 libp2p|propagation|discovery [options]" >&2; exit 2 ;;
 esac
 shift
 
