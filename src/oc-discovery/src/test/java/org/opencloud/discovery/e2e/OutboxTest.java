@@ -110,11 +110,15 @@ class OutboxTest {
         for (DurableNode node : List.of(a, b, c)) {
             node.process().awaitReady();
         }
-        int resources = 1000;
-        List<byte[]> events = createsAndUpdates(resources);
+        int resources = 5000;
+        List<byte[]> events = createsAndUpdates(resources); // 10,000, as the issue asks
         try (Connection app = connect(a); Arrivals onB = new Arrivals(b, "CREATE_RESOURCE");
              Arrivals onC = new Arrivals(c, "CREATE_RESOURCE")) {
-            Publisher publisher = new Publisher(app, events, 250);
+            for (Arrivals arrivals : List.of(onB, onC)) { // an operator's stream of what each partner publishes
+                arrivals.connection.jetStreamManagement().addStream(StreamConfiguration.builder().name("RESOURCES")
+                        .subjects("CREATE_RESOURCE").duplicateWindow(Duration.ofMinutes(2)).build());
+            }
+            Publisher publisher = new Publisher(app, events, 500);
             publisher.awaitPublished(events.size() * 3 / 10);
             b.kill(); // a crash: B's streams break mid-way, its NATS stays
             c.stop(); // an orderly stop: unreachable for a while
@@ -129,6 +133,11 @@ class OutboxTest {
                                 + " their update%n", arrivals.node, events.size(), arrivals.distinct().size(),
                         arrivals.count(), arrivals.count() - arrivals.distinct().size(), arrivals.createsAfterUpdate());
                 assertEquals(List.of(), arrivals.updatesBeforeCreate(), "updates that overtook their create");
+                assertEquals(0, arrivals.createsAfterUpdate(), "creates sent again after their update and published");
+                // none twice: the receiver publishes each (sender, id) once; a copy sent again while it was killed
+                // between its publish and its id record reaches core subscribers, never the stream (Nats-Msg-Id)
+                assertEquals(events.size(), arrivals.connection.jetStreamManagement().getStreamInfo("RESOURCES")
+                        .getStreamState().getMsgCount(), arrivals.node + "'s stream keeps each event once");
             }
             // the faults happened: A had to try again for both
             assertTrue(metric(a, "oc_delivery_retries_total", b.peerId()) > 0, "no retry for B");
