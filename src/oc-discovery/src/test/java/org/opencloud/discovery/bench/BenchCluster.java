@@ -5,6 +5,7 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.NatsServerRunner;
+import org.opencloud.discovery.e2e.NatsServerRunners;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.opencloud.discovery.node.Node;
@@ -56,7 +57,7 @@ final class BenchCluster implements AutoCloseable {
         Files.createDirectories(dir);
         SwarmKey.generate().write(dir.resolve("swarm.key"));
         a = member("a");
-        NatsServerRunner jetStream = NatsServerRunner.builder().jetstream(true).build();
+        NatsServerRunner jetStream = NatsServerRunners.builder().jetstream(true).build();
         resources.add(jetStream);
         aDurable = new Member("a", a.key(), a.p2pPort(), jetStream);
         for (int i = 1; i <= partnerCount; i++) {
@@ -122,7 +123,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private Member member(String name) throws IOException {
-        NatsServerRunner nats = NatsServerRunner.builder().build();
+        NatsServerRunner nats = NatsServerRunners.builder().build();
         resources.add(nats);
         return new Member(name, PrivateKey.generate(), freePort(), nats);
     }
