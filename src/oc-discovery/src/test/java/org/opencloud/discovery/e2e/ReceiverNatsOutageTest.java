@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,9 +98,20 @@ class ReceiverNatsOutageTest {
             // B was killed while its NATS was down: no event was between its publish and its id record
             assertEquals(onB.distinct().size(), onB.messages(), "none twice on B's subscribers");
             if (streamOnB) {
-                JetStreamManagement management = onB.connection().jetStreamManagement();
-                assertEquals(EVENTS, management.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(),
+                assertEquals(EVENTS, storedIn(onB.connection().jetStreamManagement(), "B_RESOURCES"),
                         "none twice in B's stream");
+            }
+        }
+    }
+
+    /** The messages a stream holds, asked until its server answers (its JetStream may still be recovering). */
+    private static long storedIn(JetStreamManagement management, String stream) throws Exception {
+        long deadline = System.nanoTime() + SETTLED.toNanos();
+        while (true) {
+            try {
+                return management.getStreamInfo(stream).getStreamState().getMsgCount();
+            } catch (IOException notYet) {
+                assertTrue(System.nanoTime() < deadline, stream + " never answered: " + notYet);
             }
         }
     }
