@@ -1,7 +1,8 @@
 // The js-libp2p side of the discovery benchmark's gossipsub rows: N nodes with @libp2p/gossipsub in this one
 // process on loopback, each dialling up to --degree earlier nodes (the generator of dht-bench.mjs), all
 // subscribed to one topic; once every node has a mesh peer, node 0 publishes --messages messages, one every
-// --interval ms, each carrying its send time; every other node notes when each arrives. Prints
+// --interval ms, each carrying its send time; every other node notes when each arrives (the first quarter
+// warms up, not counted). Prints
 //   {"event":"deliveries","latenciesMs":[..],"expected":N}
 //   node --import ./polyfill.mjs pubsub-bench.mjs [--nodes 50] [--messages 100] [--interval 20] [--degree 3] [--seed 1]
 import { createLibp2p } from 'libp2p'
@@ -41,12 +42,13 @@ for (let i = 0; i < nodes; i++) {
   }))
 }
 const latencies = []
+const warmup = Math.floor(messages / 4) // the first quarter warms up, not counted
 const dec = new TextDecoder()
 for (let i = 1; i < nodes; i++) {
   peers[i].services.pubsub.addEventListener('message', (evt) => {
     if (evt.detail.topic !== TOPIC) return
-    const sent = Number(dec.decode(evt.detail.data).split(' ')[0])
-    latencies.push(performance.timeOrigin + performance.now() - sent)
+    const [sent, n] = dec.decode(evt.detail.data).split(' ').map(Number)
+    if (n >= warmup) latencies.push(performance.timeOrigin + performance.now() - sent)
   })
 }
 for (const p of peers) p.services.pubsub.subscribe(TOPIC)
@@ -60,12 +62,12 @@ const deadline = Date.now() + 120_000
 while (peers.some((p) => p.services.pubsub.getMeshPeers(TOPIC).length === 0) && Date.now() < deadline) {
   await new Promise((resolve) => setTimeout(resolve, 100))
 }
-const pad = 'x'.repeat(200)
 for (let n = 0; n < messages; n++) {
-  await peers[0].services.pubsub.publish(TOPIC, new TextEncoder().encode(`${performance.timeOrigin + performance.now()} ${n} ${pad}`))
+  const text = `${performance.timeOrigin + performance.now()} ${n} `.padEnd(256, 'x') // 256 bytes, as the Java side
+  await peers[0].services.pubsub.publish(TOPIC, new TextEncoder().encode(text))
   await new Promise((resolve) => setTimeout(resolve, interval))
 }
-const expected = messages * (nodes - 1)
+const expected = (messages - warmup) * (nodes - 1)
 const drain = Date.now() + 30_000
 while (latencies.length < expected && Date.now() < drain) await new Promise((resolve) => setTimeout(resolve, 100))
 emit({ event: 'deliveries', latenciesMs: latencies, expected })

@@ -86,6 +86,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "peerBackoff": target.setPeerBackoff(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "privatenetworkrequired":
         case "privateNetworkRequired": target.setPrivateNetworkRequired(property(camelContext, boolean.class, value)); return true;
+        case "pubsubconfig":
+        case "pubsubConfig": target.setPubsubConfig(property(camelContext, org.opencloud.discovery.p2p.protocol.pubsub.GossipConfig.class, value)); return true;
         case "streamgate":
         case "streamGate": target.setStreamGate(property(camelContext, org.opencloud.discovery.p2p.host.StreamGate.class, value)); return true;
         case "streamidletimeout":
@@ -171,6 +173,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "peerBackoff": return long.class;
         case "privatenetworkrequired":
         case "privateNetworkRequired": return boolean.class;
+        case "pubsubconfig":
+        case "pubsubConfig": return org.opencloud.discovery.p2p.protocol.pubsub.GossipConfig.class;
         case "streamgate":
         case "streamGate": return org.opencloud.discovery.p2p.host.StreamGate.class;
         case "streamidletimeout":
@@ -252,6 +256,8 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "peerBackoff": return target.getPeerBackoff();
         case "privatenetworkrequired":
         case "privateNetworkRequired": return target.isPrivateNetworkRequired();
+        case "pubsubconfig":
+        case "pubsubConfig": return target.getPubsubConfig();
         case "streamgate":
         case "streamGate": return target.getStreamGate();
         case "streamidletimeout":

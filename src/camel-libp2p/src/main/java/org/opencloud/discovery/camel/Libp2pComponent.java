@@ -17,6 +17,8 @@ import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.opencloud.discovery.p2p.protocol.identify.IdentifyService;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
 import org.opencloud.discovery.p2p.protocol.kad.KadDht;
+import org.opencloud.discovery.p2p.protocol.pubsub.GossipConfig;
+import org.opencloud.discovery.p2p.protocol.pubsub.Gossipsub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,19 +71,25 @@ public class Libp2pComponent extends Libp2pLimitOptions {
     private Host host;
     @Metadata(label = "advanced")
     private KadConfig dhtConfig;
+    @Metadata(label = "advanced")
+    private GossipConfig pubsubConfig;
 
     private volatile Host activeHost;
     private volatile KadDht activeDht;
+    private volatile Gossipsub activePubsub;
     private ExecutorService workerPool;
     private ScheduledExecutorService timeoutScheduler;
     private Libp2pHealthCheck healthCheck;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
-        if (!remaining.startsWith("/")) {
+        if (!remaining.startsWith("/") && !remaining.startsWith(Libp2pConfiguration.PUBSUB_PREFIX)) {
             // libp2p:/a/1.0 keeps its slash; libp2p://a/1.0 would silently serve "a/1.0"
             throw new IllegalArgumentException("the protocol id in " + uri + " must start with '/', as in"
-                    + " libp2p:/opencloud/resource/create/1.0");
+                    + " libp2p:/opencloud/resource/create/1.0, or name a topic, as in libp2p:pubsub:search");
+        }
+        if (remaining.equals(Libp2pConfiguration.PUBSUB_PREFIX)) {
+            throw new IllegalArgumentException(uri + " names no topic, as libp2p:pubsub:search would");
         }
         Libp2pConfiguration configuration = new Libp2pConfiguration();
         configuration.setProtocol(remaining);
@@ -130,6 +138,10 @@ public class Libp2pComponent extends Libp2pLimitOptions {
         if (healthCheck != null) {
             HealthCheckRegistry.get(getCamelContext()).unregister(healthCheck);
             healthCheck = null;
+        }
+        if (activePubsub != null) {
+            activePubsub.close();
+            activePubsub = null;
         }
         if (activeDht != null) {
             activeDht.close();
@@ -189,7 +201,28 @@ public class Libp2pComponent extends Libp2pLimitOptions {
         if (dhtConfig != null) { // after start: it bootstraps at once
             activeDht = KadDht.install(created, identify, dhtConfig);
         }
+        if (pubsubConfig != null) {
+            activePubsub = Gossipsub.install(created, identify, pubsubConfig);
+        }
         return created;
+    }
+
+    /** The gossipsub the component runs on the host it created ({@code pubsubConfig}), or null. */
+    public Gossipsub activePubsub() {
+        return activePubsub;
+    }
+
+    public GossipConfig getPubsubConfig() {
+        return pubsubConfig;
+    }
+
+    /**
+     * Run gossipsub v1.1 on the host the component creates, configured by this bean (mesh degree, heartbeat,
+     * message id, per-peer limits); none when unset, nor on a given host. Topics are joined and published through
+     * activePubsub().
+     */
+    public void setPubsubConfig(GossipConfig pubsubConfig) {
+        this.pubsubConfig = pubsubConfig;
     }
 
     /** The DHT the component runs on the host it created ({@code dhtConfig}), or null. */

@@ -8,6 +8,8 @@ import org.apache.camel.spi.UriPath;
 /** Options of one {@code libp2p:} endpoint. */
 @UriParams
 public class Libp2pConfiguration {
+    /** {@code libp2p:pubsub:<topic>}: a gossipsub topic instead of a protocol id. */
+    static final String PUBSUB_PREFIX = "pubsub:";
 
     @UriPath
     @Metadata(required = true)
@@ -32,9 +34,17 @@ public class Libp2pConfiguration {
         return protocol;
     }
 
-    /** The libp2p protocol id served or spoken, e.g. /opencloud/resource/create/1.0. */
+    /**
+     * The libp2p protocol id served or spoken, e.g. /opencloud/resource/create/1.0; or pubsub:topic, a gossipsub
+     * topic that the consumer subscribes and the producer publishes to (needs the component's pubsubConfig).
+     */
     public void setProtocol(String protocol) {
         this.protocol = protocol;
+    }
+
+    /** The topic of a {@code pubsub:} endpoint, or null for a protocol id. */
+    String pubsubTopic() {
+        return protocol != null && protocol.startsWith(PUBSUB_PREFIX) ? protocol.substring(PUBSUB_PREFIX.length()) : null;
     }
 
     public String getPeerId() {

@@ -6,7 +6,8 @@ import org.apache.camel.spi.Metadata;
 public interface Libp2pConstants {
 
     @Metadata(description = "Producer: the peer id to send to (overrides the peerId option). Consumer: the"
-            + " id of the peer that sent the message, as authenticated by Noise.", javaType = "String")
+            + " id of the peer that sent the message, as authenticated by Noise; on a pubsub: endpoint, the message's"
+            + " author, whose signature was checked.", javaType = "String")
     String PEER_ID = "CamelLibp2pPeerId";
 
     @Metadata(label = "producer", description = "Addresses to dial the target peer at, a list or a comma-separated"
@@ -16,6 +17,10 @@ public interface Libp2pConstants {
 
     @Metadata(label = "consumer", description = "The protocol id the message arrived on.", javaType = "String")
     String PROTOCOL = "CamelLibp2pProtocol";
+
+    @Metadata(label = "consumer", description = "The gossipsub topic the message arrived on (pubsub: endpoints).",
+            javaType = "String")
+    String TOPIC = "CamelLibp2pTopic";
 
     @Metadata(label = "consumer", description = "The multiaddr of the connection the message arrived on.",
             javaType = "String")

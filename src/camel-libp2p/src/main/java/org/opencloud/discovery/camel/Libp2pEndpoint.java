@@ -7,11 +7,13 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
+import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
  * Send and receive messages over libp2p streams: one message per stream, on a protocol id such as
- * /opencloud/resource/create/1.0, authenticated by Noise and optionally inside a private network.
+ * /opencloud/resource/create/1.0, authenticated by Noise and optionally inside a private network; or publish and
+ * subscribe signed messages on a gossipsub topic (pubsub:topic).
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "libp2p", title = "libp2p", syntax = "libp2p:protocol",
         category = {Category.NETWORKING}, headersClass = Libp2pConstants.class)
@@ -49,17 +51,20 @@ public class Libp2pEndpoint extends DefaultEndpoint implements MultipleConsumers
 
     @Override
     public Producer createProducer() {
-        return new Libp2pProducer(this);
+        String topic = configuration.pubsubTopic();
+        return topic != null ? new Libp2pPubsubProducer(this, topic) : new Libp2pProducer(this);
     }
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        Libp2pConsumer consumer = new Libp2pConsumer(this, processor);
+        String topic = configuration.pubsubTopic();
+        DefaultConsumer consumer = topic != null ? new Libp2pPubsubConsumer(this, processor, topic)
+                : new Libp2pConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
     }
 
-    /** A host serves one handler per protocol id. */
+    /** A host serves one handler per protocol id; one consumer per topic likewise. */
     @Override
     public boolean isMultipleConsumersSupported() {
         return false;

@@ -8,7 +8,7 @@
  * that it returned or threw the decoder's documented rejection, and allocated no more than a bound linear in
  * the input's size.
  *
- * <p>A new decoder's fuzzing is one class beside it, for instance gossipsub's RPC frames:
+ * <p>A new decoder's fuzzing is one class beside it, as {@code GossipsubFuzzTest} is for gossipsub's RPC frames:
  * <pre>{@code
  * class GossipsubFuzzTest {
  *     private static final DecoderFuzz RPC = DecoderFuzz.of("gossipsub RPC",

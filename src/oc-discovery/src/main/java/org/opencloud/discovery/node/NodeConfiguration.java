@@ -22,6 +22,7 @@ import org.opencloud.discovery.propagation.directory.MongoPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerDirectorySync;
 import org.opencloud.discovery.propagation.directory.PeerJsonMapper;
+import org.opencloud.discovery.propagation.directory.PeerRecord;
 import org.opencloud.discovery.propagation.directory.PeerStore;
 import org.opencloud.discovery.propagation.directory.SignedNodeRecords;
 import org.opencloud.discovery.propagation.search.PendingSearches;
@@ -38,7 +39,7 @@ import java.util.function.Supplier;
 /**
  * Binds the beans the routes and the libp2p component refer to, from the {@code oc.*} properties:
  * the NATS connection every {@code nats:} and {@code nats-intake:} endpoint shares ({@code oc.nats.servers}), the
- * intake's stream and durable consumer ({@code oc.jetstream.*}), the codec ({@code oc.codec.file}), the peer
+ * intake's stream and durable consumer ({@code oc.jetstream.*}), the partners' outboxes ({@code oc.outbox.*}), the codec ({@code oc.codec.file}), the peer
  * directory (MongoDB at {@code oc.mongo.uri}, or the in-process store under {@code oc.data-dir} when none is set)
  * seeded from {@code oc.peers.file}, the
  * authorization that gates connections, the propagation bean, the inbound routes' confirmed publishing and record of
@@ -81,6 +82,11 @@ public final class NodeConfiguration implements CamelConfiguration {
         Supplier<Libp2pComponent> libp2p = () -> context.getComponent("libp2p", Libp2pComponent.class);
         Supplier<Host> host = () -> libp2p.get().activeHost();
         NodeMetrics metrics = new NodeMetrics(meterRegistry(context), authorization, host);
+
+        Outbox outbox = new Outbox(resources.nats, OutboxSettings.from(props, context.getName()), metrics,
+                () -> directory.partners().stream().map(PeerRecord::peerId).toList());
+        context.addComponent("outbox", new OutboxComponent(outbox, metrics));
+        context.getRegistry().bind("outbox", outbox);
 
         // camel-jackson in the routes parses with the codec's strict mapper (one JSON value per body)
         context.getRegistry().bind("codecObjectMapper", codec.tolerantJson().mapper());

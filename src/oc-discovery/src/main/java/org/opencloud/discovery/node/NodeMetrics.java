@@ -18,14 +18,16 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * The node's own metrics, beside Camel's route metrics, on the registry that the management server exports
  * for Prometheus ({@code /observe/metrics}): events in and out per protocol and partner, rejected messages
- * and refused peers by reason, delivery retries and undelivered events per partner, and the libp2p host's
- * connections, streams, refused streams, idle streams reset and backed-off peers, and its resource manager's
- * memory reserved and refusals by scope and resource. Partner labels stay few: only partners send and receive events.
+ * and refused peers by reason, delivery retries, undelivered events, outbox depth and expired outbox messages
+ * per partner, and the libp2p host's connections, streams, refused streams, idle streams reset and backed-off
+ * peers, and its resource manager's memory reserved and refusals by scope and resource. Partner labels stay few:
+ * only partners send and receive events.
  */
 public final class NodeMetrics {
     /** A counter's name and tags, the key under which it is kept once registered. */
@@ -111,6 +113,24 @@ public final class NodeMetrics {
         counter("oc.delivery.undelivered", "events a target did not get after the retries", "peer", peer).increment();
     }
 
+    /** A delivery to {@code peer} that failed and will be tried again. */
+    public void retried(String peer) {
+        counter("oc.delivery.retries", "delivery attempts repeated after a failure", "peer", peer).increment();
+    }
+
+    /** A message of a partner's outbox given up when it grew older than the age limit (reason EXPIRED). */
+    public void outboxExpired(String peer) {
+        counter("oc.outbox.expired", "outbox messages given up past oc.outbox.max-age-ms", "peer", peer).increment();
+    }
+
+    /** Registers the gauge of a partner's outbox depth, read from {@code depth}; returns it. */
+    AtomicLong outboxDepth(String peer, AtomicLong depth) {
+        Gauge.builder("oc.outbox.depth", depth, AtomicLong::get).strongReference(true)
+                .description("messages of the partner's outbox not acknowledged yet").tag("peer", peer)
+                .register(registry);
+        return depth;
+    }
+
     /** Rejected messages so far, by reason. */
     public Map<String, Long> rejections() {
         return countsByReason("oc.rejected");
@@ -122,8 +142,7 @@ public final class NodeMetrics {
     }
 
     private void countRetry(Exchange exchange) {
-        String peer = exchange.getMessage().getHeader(Libp2pConstants.PEER_ID, "unknown", String.class);
-        counter("oc.delivery.retries", "delivery attempts repeated after a failure", "peer", peer).increment();
+        retried(exchange.getMessage().getHeader(Libp2pConstants.PEER_ID, "unknown", String.class));
     }
 
     private Counter counter(String name, String description, String... tags) {

@@ -77,6 +77,11 @@ public final class PropagationRouting {
         return codec.encodeStreamEvent(codec.streamEventFor(request, localPeerId.get(), id));
     }
 
+    /** What the event is about, for the outbox's order per resource (header OcResource); null without an id. */
+    public String resourceKey(PropagationRequest request) {
+        return codec.resourceKey(request.dataType(), request.payload());
+    }
+
     /** Peer ids of the current partners, read from the directory at each message. */
     public List<String> partners() {
         return directory.partners().stream().map(PeerRecord::peerId).toList();

@@ -1,9 +1,13 @@
 package org.opencloud.discovery.bench;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.NatsServerRunner;
+import org.opencloud.discovery.e2e.NatsServerRunners;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.opencloud.discovery.node.Node;
 import org.opencloud.discovery.p2p.core.KeyFiles;
 import org.opencloud.discovery.p2p.core.PrivateKey;
@@ -13,6 +17,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +39,8 @@ final class BenchCluster implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> extraProperties;
     private final Member a;
+    /** Node A again (same key and port) on a nats-server with JetStream: durable intake and outboxes. */
+    private final Member aDurable;
     private final List<Member> partners = new ArrayList<>();
     private final List<Node> partnerNodes = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -50,6 +57,9 @@ final class BenchCluster implements AutoCloseable {
         Files.createDirectories(dir);
         SwarmKey.generate().write(dir.resolve("swarm.key"));
         a = member("a");
+        NatsServerRunner jetStream = NatsServerRunners.builder().jetstream(true).build();
+        resources.add(jetStream);
+        aDurable = new Member("a", a.key(), a.p2pPort(), jetStream);
         for (int i = 1; i <= partnerCount; i++) {
             Member partner = member("p" + i);
             partners.add(partner);
@@ -61,16 +71,47 @@ final class BenchCluster implements AutoCloseable {
         return a;
     }
 
+    Member aDurable() {
+        return aDurable;
+    }
+
     List<Member> partners() {
         return partners;
     }
 
-    /** (Re)starts node A with the first {@code count} partners as its PARTNER peers. */
-    void startA(int count) throws IOException {
+    /**
+     * (Re)starts node A with the first {@code count} partners as its PARTNER peers; {@code durable}: on the NATS with
+     * JetStream, whose intake stream and outboxes are emptied first, so that one row's events do not reach the next.
+     */
+    void startA(int count, boolean durable) throws Exception {
         if (nodeA != null) {
             nodeA.close();
         }
-        nodeA = startNode(a, "a" + (++aGeneration), partners.subList(0, count));
+        if (durable) {
+            try (Connection connection = Nats.connect(aDurable.nats().getURI())) {
+                JetStreamManagement management = connection.jetStreamManagement();
+                for (String stream : management.getStreamNames()) {
+                    management.deleteStream(stream);
+                }
+            }
+        }
+        nodeA = startNode(durable ? aDurable : a, "a" + (++aGeneration), partners.subList(0, count));
+        awaitIntake(nodeA);
+    }
+
+    /**
+     * Until the node takes what is published on its NATS (readiness check {@code nats}): with JetStream, what is
+     * published before its intake made the stream is not kept.
+     */
+    private static void awaitIntake(Node node) throws InterruptedException {
+        HealthCheck check = HealthCheckRegistry.get(node.context()).getCheck("nats").orElseThrow();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (check.call().getState() != HealthCheck.State.UP) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("node A's intake not subscribed within 30 s: " + check.call());
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** A NATS client connection, closed with the cluster. */
@@ -82,7 +123,7 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private Member member(String name) throws IOException {
-        NatsServerRunner nats = NatsServerRunner.builder().build();
+        NatsServerRunner nats = NatsServerRunners.builder().build();
         resources.add(nats);
         return new Member(name, PrivateKey.generate(), freePort(), nats);
     }

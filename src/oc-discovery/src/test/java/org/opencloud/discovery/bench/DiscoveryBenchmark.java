@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * with {@code @libp2p/kad-dht} in one node process ({@code dht-bench.mjs}), both on loopback, built the same way
  * (node i dials {@code --degree} earlier ones chosen by the same generator, then every node looks up its own
  * id), then the same measurements: {@code --lookups} FIND_NODE lookups of random peers to the k closest, and as
- * many GET_VALUE of one record, each to completion. Printed as one table with Java/js ratios against the aim
- * (2×). Run by {@code src/test/bench/run.sh discovery}. Speed is reported, never asserted.
+ * many GET_VALUE of one record, each to completion; then gossipsub on the same shape of network
+ * ({@link GossipsubLatency}). Printed as one table with Java/js ratios against the aim (2×). Run by {@code src/test/bench/run.sh discovery}. Speed is reported, never asserted.
  */
 public final class DiscoveryBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(DiscoveryBenchmark.class);
@@ -40,9 +40,10 @@ public final class DiscoveryBenchmark {
 
     /**
      * One row: latencies in nanoseconds, the mean queries and hops per lookup (NaN for value lookups), and how many
-     * lookups found what they looked for (the target as the nearest peer; the record).
+     * lookups found what they looked for (the target as the nearest peer; the record) or messages arrived, of how
+     * many expected.
      */
-    record Row(String what, long[] latencies, double queries, double hops, int found) {
+    record Row(String what, long[] latencies, double queries, double hops, long found, long expected) {
     }
 
     /** The js side's mulberry32, so both sides build the same network shape and ask the same pairs. */
@@ -62,21 +63,28 @@ public final class DiscoveryBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = PerfClient.options(args, List.of("nodes", "lookups", "degree", "seed"));
+        Map<String, String> options = PerfClient.options(args, List.of("nodes", "lookups", "messages", "degree", "seed"));
         int nodes = Integer.parseInt(options.getOrDefault("nodes", "50"));
         int lookups = Integer.parseInt(options.getOrDefault("lookups", "200"));
+        int messages = Integer.parseInt(options.getOrDefault("messages", "200"));
         int degree = Integer.parseInt(options.getOrDefault("degree", "3"));
         int seed = Integer.parseInt(options.getOrDefault("seed", "1"));
 
-        System.out.print(table(nodes, run(nodes, lookups, degree, seed)));
+        System.out.print(table(nodes, run(new Sizes(nodes, lookups, messages, degree, seed))));
         System.exit(0);
     }
 
+    /** How large a run is: its nodes, lookups and gossipsub messages, and how its network is built. */
+    record Sizes(int nodes, int lookups, int messages, int degree, int seed) {
+    }
+
     /** The Java rows, then the js rows, of one run. */
-    static List<Row> run(int nodes, int lookups, int degree, int seed) throws Exception {
-        List<Row> rows = new ArrayList<>(java(nodes, lookups, degree, seed));
+    static List<Row> run(Sizes sizes) throws Exception {
+        List<Row> rows = new ArrayList<>(java(sizes.nodes(), sizes.lookups(), sizes.degree(), sizes.seed()));
+        rows.add(GossipsubLatency.java(sizes));
         JsPeer.install();
-        rows.addAll(js(nodes, lookups, degree, seed));
+        rows.addAll(js(sizes.nodes(), sizes.lookups(), sizes.degree(), sizes.seed()));
+        rows.add(GossipsubLatency.js(sizes));
         return rows;
     }
 
@@ -125,7 +133,7 @@ public final class DiscoveryBenchmark {
                 queries += r.queries();
                 hops += r.hops();
             }
-            Row lookupRow = new Row("Java FIND_NODE lookup", latencies, queries / lookups, hops / lookups, reached);
+            Row lookupRow = new Row("Java FIND_NODE lookup", latencies, queries / lookups, hops / lookups, reached, lookups);
 
             int putter = random.next(nodes);
             dhts.get(putter).putValue(RECORD_KEY, "a record of the benchmark".getBytes(StandardCharsets.UTF_8))
@@ -143,7 +151,7 @@ public final class DiscoveryBenchmark {
                 gets[n] = System.nanoTime() - t0;
                 found += got ? 1 : 0;
             }
-            return List.of(lookupRow, new Row("Java GET_VALUE", gets, Double.NaN, Double.NaN, found));
+            return List.of(lookupRow, new Row("Java GET_VALUE", gets, Double.NaN, Double.NaN, found, lookups));
         } finally {
             dhts.forEach(KadDht::close);
             hosts.forEach(Host::close);
@@ -163,9 +171,10 @@ public final class DiscoveryBenchmark {
             }
             if (event.equals("lookups")) {
                 rows.add(new Row("js FIND_NODE lookup", latencies, mean(line.path("queries")), mean(line.path("hops")),
-                        line.path("reached").asInt()));
+                        line.path("reached").asInt(), latencies.length));
             } else if (event.equals("gets")) {
-                rows.add(new Row("js GET_VALUE", latencies, Double.NaN, Double.NaN, line.path("found").asInt()));
+                rows.add(new Row("js GET_VALUE", latencies, Double.NaN, Double.NaN, line.path("found").asInt(),
+                        latencies.length));
             }
         }
         return rows;
@@ -181,16 +190,16 @@ public final class DiscoveryBenchmark {
 
     static String table(int nodes, List<Row> rows) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "| DHT, %d nodes on loopback | lookups |   p50 ms |   p99 ms | queries | hops | found |%n", nodes));
+        out.append(String.format(Locale.ROOT, "| %d nodes on loopback         | samples |   p50 ms |   p99 ms | queries | hops |     found |%n", nodes));
         for (Row r : rows) {
             long[] sorted = r.latencies().clone();
             Arrays.sort(sorted);
-            out.append(String.format(Locale.ROOT, "| %-25s | %7d | %8.2f | %8.2f | %7s | %4s | %5d |%n", r.what(),
+            out.append(String.format(Locale.ROOT, "| %-28s | %7d | %8.2f | %8.2f | %7s | %4s | %9s |%n", r.what(),
                     sorted.length, Measurement.percentileMillis(sorted, 0.50), Measurement.percentileMillis(sorted, 0.99),
                     Double.isNaN(r.queries()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queries()),
-                    Double.isNaN(r.hops()) ? "-" : String.format(Locale.ROOT, "%.2f", r.hops()), r.found()));
+                    Double.isNaN(r.hops()) ? "-" : String.format(Locale.ROOT, "%.2f", r.hops()), r.found() + "/" + r.expected()));
         }
-        for (String what : List.of("FIND_NODE lookup", "GET_VALUE")) {
+        for (String what : List.of("FIND_NODE lookup", "GET_VALUE", GossipsubLatency.WHAT)) {
             Row java = rows.stream().filter(r -> r.what().equals("Java " + what)).findFirst().orElse(null);
             Row js = rows.stream().filter(r -> r.what().equals("js " + what)).findFirst().orElse(null);
             if (java != null && js != null) {

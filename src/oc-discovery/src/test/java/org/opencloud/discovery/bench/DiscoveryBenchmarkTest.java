@@ -9,21 +9,24 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The discovery benchmark at a tiny size: every row measured on both sides, every lookup answered (never its speed). */
+/** The discovery benchmark at a tiny size: every row measured on both sides, every lookup answered, every message delivered (never its speed). */
 @RequiresTools(commands = {"node", "npm"}, install = JsPeer.JS_INSTALL)
 class DiscoveryBenchmarkTest {
     @Test
-    void measuresLookupsAndValuesOnJavaAndJs() throws Exception {
-        List<DiscoveryBenchmark.Row> rows = DiscoveryBenchmark.run(8, 5, 2, 7);
+    void measuresLookupsValuesAndGossipsubOnJavaAndJs() throws Exception {
+        List<DiscoveryBenchmark.Row> rows = DiscoveryBenchmark.run(new DiscoveryBenchmark.Sizes(8, 5, 8, 2, 7));
 
-        assertEquals(List.of("Java FIND_NODE lookup", "Java GET_VALUE", "js FIND_NODE lookup", "js GET_VALUE"),
+        assertEquals(List.of("Java FIND_NODE lookup", "Java GET_VALUE", "Java gossipsub delivery",
+                "js FIND_NODE lookup", "js GET_VALUE", "js gossipsub delivery"),
                 rows.stream().map(DiscoveryBenchmark.Row::what).toList());
         for (DiscoveryBenchmark.Row row : rows) {
-            assertEquals(5, row.latencies().length, row.what());
-            assertEquals(5, row.found(), row.what() + ": every lookup found the peer or the record it looked for");
+            long expected = row.what().endsWith("gossipsub delivery") ? 6 * 7 : 5; // 3/4 of 8 messages to 7 nodes
+            assertEquals(expected, row.expected(), row.what());
+            assertEquals(expected, row.found(), row.what() + ": every lookup found what it looked for, every message came");
+            assertEquals(expected, row.latencies().length, row.what());
         }
         assertTrue(rows.get(0).queries() >= 1 && rows.get(0).hops() >= 1, "the Java lookups asked someone");
-        assertTrue(rows.get(2).queries() >= 1 && rows.get(2).hops() >= 1, "the js lookups asked someone");
+        assertTrue(rows.get(3).queries() >= 1 && rows.get(3).hops() >= 1, "the js lookups asked someone");
         assertTrue(DiscoveryBenchmark.table(8, rows).contains("FIND_NODE lookup: js p50 / Java p50"));
     }
 }

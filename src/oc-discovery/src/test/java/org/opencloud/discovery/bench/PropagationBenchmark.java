@@ -23,19 +23,24 @@ import java.util.Map;
 public final class PropagationBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(PropagationBenchmark.class);
     private static final String FLOOR_SUBJECT = "BENCH_FLOOR";
+    static final String BEST_EFFORT_CHAIN = "A's NATS -> libp2p -> partner's NATS";
+    /** A's NATS has JetStream: the intake's stream, each partner's outbox, then libp2p to the partner's NATS. */
+    static final String DURABLE_CHAIN = "A's NATS -> durable outboxes -> partner's NATS";
 
     /** How long and how hard each row is measured. */
     record Settings(List<Integer> partnerCounts, Duration warmup, Duration measure, int window,
                     int latencyRate, Duration latencyDuration, Duration drain) {
         /**
-         * The README's run; {@code -Dbench.partners=1,4} measures fewer partner counts. The warm-up is
+         * The README's run; {@code -Dbench.partners=1,4} measures fewer partner counts, {@code -Dbench.warmup-seconds}
+         * and {@code -Dbench.measure-seconds} (default 20 and 8) shorten a run on a busy machine. The warm-up is
          * long because the chain's code is only compiled once traffic reaches it: with 3 s, the C2
          * compiler still took a third of the measured window and the row read a third of the warm rate.
          */
         static Settings standard() {
             List<Integer> partners = Arrays.stream(System.getProperty("bench.partners", "1,4,16").split(","))
                     .map(String::trim).map(Integer::valueOf).toList();
-            return new Settings(partners, Duration.ofSeconds(20), Duration.ofSeconds(8), 2_000,
+            return new Settings(partners, Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 20)),
+                    Duration.ofSeconds(Integer.getInteger("bench.measure-seconds", 8)), 2_000,
                     1_000, Duration.ofSeconds(5), Duration.ofSeconds(20));
         }
 
@@ -65,6 +70,7 @@ public final class PropagationBenchmark {
         List<Row> rows = new ArrayList<>();
         try (BenchCluster cluster = new BenchCluster(dir, settings.maxPartners(), nodeProperties)) {
             Connection publisher = cluster.connect(cluster.a());
+            Connection durablePublisher = cluster.connect(cluster.aDurable());
             Connection subscriber = cluster.connect(cluster.a());
             LOG.info("measuring NATS alone");
             try (Measurement floor = new Measurement(publisher, FLOOR_SUBJECT,
@@ -77,11 +83,14 @@ public final class PropagationBenchmark {
                 receivers.add(new Measurement.Receiver(cluster.connect(partner), "CREATE_RESOURCE"));
             }
             for (int count : settings.partnerCounts()) {
-                LOG.info("measuring the chain to {} partner(s)", count);
-                cluster.startA(count);
-                try (Measurement chain = new Measurement(publisher, "PROPALGATION_EVENT",
-                        PropagationBenchmark::propagationEvent, receivers.subList(0, count))) {
-                    rows.add(measure(settings, "A's NATS -> libp2p -> partner's NATS", String.valueOf(count), chain));
+                for (boolean durable : List.of(false, true)) {
+                    LOG.info("measuring the chain to {} partner(s), {}", count, durable ? "durable" : "best effort");
+                    cluster.startA(count, durable);
+                    try (Measurement chain = new Measurement(durable ? durablePublisher : publisher,
+                            "PROPALGATION_EVENT", PropagationBenchmark::propagationEvent, receivers.subList(0, count))) {
+                        rows.add(measure(settings, durable ? DURABLE_CHAIN : BEST_EFFORT_CHAIN, String.valueOf(count),
+                                chain));
+                    }
                 }
             }
         }

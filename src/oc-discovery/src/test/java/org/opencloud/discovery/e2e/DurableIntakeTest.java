@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamConfiguration;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -31,7 +32,7 @@ import static org.opencloud.discovery.e2e.NodeFixture.next;
 import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
 /**
- * Issue 9, durable ingress, with real processes: nodes A → B in JVMs of their own, each with a nats-server with
+ * Issue 9, durable ingress and the partners' outboxes, with real processes: nodes A → B in JVMs of their own, each with a nats-server with
  * JetStream whose store survives its restart. An app publishes {@value #EVENTS} PB_CREATE events on A's NATS at
  * about {@value #RATE} a second; one fault at 30 % of the run; then every event A's NATS accepted must reach B's
  * CREATE_RESOURCE (distinct ids; an event A sent but had not acknowledged when it died may come twice to B's
@@ -59,10 +60,10 @@ class DurableIntakeTest {
     @Test
     void everythingPublishedReachesBAfterAIsKilledAndRestarted() throws Exception {
         Pair pair = startPair();
-        JsonNode natsCheck = NodeProcess.check(pair.a.process.awaitReady(), "nats").path("data");
+        JsonNode natsCheck = NodeProcess.check(pair.a.process().awaitReady(), "nats").path("data");
         assertEquals("true", natsCheck.path("jetstream").asText(), natsCheck::toString);
         assertEquals("JETSTREAM", natsCheck.path("intake").asText(), natsCheck::toString);
-        try (Connection app = CreatedResources.connect(pair.a.nats); CreatedResources onB = new CreatedResources(pair.b.nats)) {
+        try (Connection app = CreatedResources.connect(pair.a.nats()); CreatedResources onB = new CreatedResources(pair.b.nats())) {
             // an operator's stream on B: B publishes each event with Nats-Msg-Id, so it keeps the event once
             JetStreamManagement onBsStream = onB.connection().jetStreamManagement();
             onBsStream.addStream(StreamConfiguration.builder().name("B_RESOURCES").subjects("CREATE_RESOURCE")
@@ -70,27 +71,31 @@ class DurableIntakeTest {
             long started = System.nanoTime();
             Publisher publisher = new Publisher(app, false);
             publisher.awaitPublished(EVENTS * 3 / 10);
-            pair.a.process.kill();
+            pair.a.kill();
             pair.a.start(); // while the app goes on publishing on A's NATS
-            pair.a.process.awaitReady();
+            pair.a.process().awaitReady();
             Set<String> accepted = publisher.done.get();
             onB.awaitAll(accepted, ARRIVAL);
             report("A killed (SIGKILL) and restarted", accepted, onB, started);
             assertEquals(accepted.size(), onBsStream.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(),
                     "B's stream keeps each event once, however often A sent it");
+            // they went through B's outbox on A's NATS, which holds nothing more (B acknowledged every one)
+            ConsumerInfo outbox = pair.a.outboxOf(pair.b.peerId());
+            assertEquals(0, outbox.getNumPending() + outbox.getNumAckPending(), outbox::toString);
+            assertTrue(outbox.getDelivered().getStreamSequence() >= accepted.size(), outbox::toString);
         }
     }
 
     @Test
     void nothingAsNatsAcceptedIsLostWhenItRestarts() throws Exception {
         Pair pair = startPair();
-        try (Connection app = CreatedResources.connect(pair.a.nats); CreatedResources onB = new CreatedResources(pair.b.nats)) {
+        try (Connection app = CreatedResources.connect(pair.a.nats()); CreatedResources onB = new CreatedResources(pair.b.nats())) {
             long started = System.nanoTime();
             Publisher publisher = new Publisher(app, true);
             publisher.awaitPublished(EVENTS * 3 / 10);
-            pair.a.nats.stop();
+            pair.a.nats().stop();
             NodeFixture.sleep(Duration.ofSeconds(2)); // the outage
-            pair.a.nats.start(); // same port, same store
+            pair.a.nats().start(); // same port, same store
             Set<String> accepted = publisher.done.get();
             assertTrue(accepted.size() >= EVENTS * 3 / 10, "A's NATS accepted only " + accepted.size());
             onB.awaitAll(accepted, ARRIVAL);
@@ -125,20 +130,18 @@ class DurableIntakeTest {
     // ------------------------------------------------------------------ the two nodes
 
     private Pair startPair() throws Exception {
-        ProcessNode a = new ProcessNode("node-a", Files.createDirectories(dir.resolve("a")), running)
-                .set("OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS);
-        ProcessNode b = new ProcessNode("node-b", Files.createDirectories(dir.resolve("b")), running)
-                .set("OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS);
-        a.partner(b);
-        b.partner(a);
-        a.start();
-        b.start();
-        a.process.awaitReady();
-        b.process.awaitReady();
+        DurableNode a = new DurableNode("node-a", dir.resolve("a")).set("OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS);
+        running.add(a);
+        DurableNode b = new DurableNode("node-b", dir.resolve("b")).set("OC_JETSTREAM_ACK_WAIT_MS", ACK_WAIT_MS);
+        running.add(b);
+        a.partners(List.of(b)).start();
+        b.partners(List.of(a)).start();
+        a.process().awaitReady();
+        b.process().awaitReady();
         return new Pair(a, b);
     }
 
-    private record Pair(ProcessNode a, ProcessNode b) {
+    private record Pair(DurableNode a, DurableNode b) {
     }
 
     // ------------------------------------------------------------------ the app on A, the observer on B

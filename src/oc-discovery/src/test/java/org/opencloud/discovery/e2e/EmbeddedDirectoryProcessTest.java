@@ -31,7 +31,7 @@ class EmbeddedDirectoryProcessTest {
     @Test
     void noPortButItsOwnAndTheDirectoryFileIsTheNodesAlone() throws Exception {
         int p2pPort = NodeFixture.freePort();
-        try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
+        try (NatsServerRunner nats = NatsServerRunners.builder().outputLevel(Level.WARNING).build();
              NodeProcess node = new NodeProcess("directory-node",
                      NodeProcess.environmentWithNewFiles(dir, nats.getURI(), p2pPort), dir.resolve("node.log"),
                      List.of("run"))) {

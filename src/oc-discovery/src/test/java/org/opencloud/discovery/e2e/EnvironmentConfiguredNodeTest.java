@@ -45,7 +45,7 @@ class EnvironmentConfiguredNodeTest {
         swarmKey.write(dir.resolve("swarm.key"));
         Files.writeString(dir.resolve("peers.json"), "[]");
         int p2pPort = NodeFixture.freePort();
-        try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
+        try (NatsServerRunner nats = NatsServerRunners.builder().outputLevel(Level.WARNING).build();
              NodeProcess node = new NodeProcess("env-node", NodeProcess.environment(dir, nats.getURI(), p2pPort),
                      dir.resolve("node.log"), List.of("run"))) {
             JsonNode ready = node.awaitReady();
@@ -65,7 +65,7 @@ class EnvironmentConfiguredNodeTest {
     @Test
     void systemPropertiesBeatEnvironmentVariables() throws Exception {
         int p2pPort = NodeFixture.freePort();
-        try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
+        try (NatsServerRunner nats = NatsServerRunners.builder().outputLevel(Level.WARNING).build();
              NodeProcess node = new NodeProcess("sys-node", ProjectPaths.root(), List.of(
                      "-Doc.nats.servers=" + nats.getURI(),
                      "-Dcamel.component.libp2p.listenAddresses=/ip4/127.0.0.1/tcp/" + p2pPort),
@@ -84,7 +84,7 @@ class EnvironmentConfiguredNodeTest {
     @Test
     void aNodeThatCannotStartExits() throws Exception {
         Files.writeString(dir.resolve("peers.json"), "[]");
-        try (NatsServerRunner nats = NatsServerRunner.builder().outputLevel(Level.WARNING).build();
+        try (NatsServerRunner nats = NatsServerRunners.builder().outputLevel(Level.WARNING).build();
              NodeProcess node = new NodeProcess("misconfigured-node", Map.of(
                      "OC_NATS_SERVERS", nats.getURI(),
                      "OC_DATA_DIR", dir.resolve("data").toString(),

@@ -163,7 +163,7 @@ final class NodeFixture implements AutoCloseable {
     /** Starts the node's nats-server, always on the same port, and the test's client on it. */
     NodeFixture startNats() {
         try {
-            natsServer = NatsServerRunner.builder().port(natsPort).configInserts(natsConfig)
+            natsServer = NatsServerRunners.builder().port(natsPort).configInserts(natsConfig)
                     .customArgs(new String[] {"-m", String.valueOf(monitorPort)}).outputLevel(Level.WARNING).build();
             nats = Nats.connect(new Options.Builder().server(natsServer.getURI()).connectionName(TEST_CLIENT).build());
         } catch (IOException e) {

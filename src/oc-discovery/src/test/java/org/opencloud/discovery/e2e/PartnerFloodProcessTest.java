@@ -76,7 +76,7 @@ class PartnerFloodProcessTest {
         int p2pPort = NodeFixture.freePort();
         Multiaddr nodeAddress = Multiaddr.of("/ip4/127.0.0.1/tcp/" + p2pPort).withPeerId(nodeKey.peerId());
 
-        try (NatsServerRunner nats = NatsServerRunner.builder().configInserts(List.of("max_payload: 8MB"))
+        try (NatsServerRunner nats = NatsServerRunners.builder().configInserts(List.of("max_payload: 8MB"))
                      .outputLevel(Level.WARNING).build();
              NodeProcess node = new NodeProcess("flooded-node", ProjectPaths.root(),
                      List.of("-XX:NativeMemoryTracking=summary", "-XX:MaxDirectMemorySize=256m"),

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
 
 /**
  * Issue 9, each event published once by the receiver: node B in a JVM of its own, with its nats-server (no stream
@@ -44,18 +45,20 @@ class ReceiverDuplicatesTest {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final PrivateKey senderKey = PrivateKey.generate();
     private Host sender;
-    private ProcessNode b;
+    private DurableNode b;
     private CreatedResources onB;
 
     @BeforeEach
     void start() throws Exception {
         sender = new Host(HostConfig.withIdentity(senderKey)).start();
         running.add(sender);
-        b = new ProcessNode("node-b", Files.createDirectories(dir.resolve("b")), running);
-        b.partners(Map.of(sender.peerId().toString(), "/ip4/127.0.0.1/tcp/1/p2p/" + sender.peerId()));
+        b = new DurableNode("node-b", dir.resolve("b"));
+        running.add(b);
+        b.partners(List.of(), peerJson(sender.peerId().toString(), "/ip4/127.0.0.1/tcp/1/p2p/" + sender.peerId(),
+                "PARTNER").toString());
         b.start();
-        b.process.awaitReady();
-        onB = new CreatedResources(b.nats);
+        b.process().awaitReady();
+        onB = new CreatedResources(b.nats());
         running.add(onB);
     }
 
@@ -76,17 +79,17 @@ class ReceiverDuplicatesTest {
         onB.awaitAll(Set.of("r-2"), ARRIVAL);
         assertEquals(1, onB.count("r-1"), "the event sent twice is published once");
         assertEquals(2, onB.count("r-no-id"));
-        assertEquals(1, b.process.metric(duplicates()));
+        assertEquals(1, b.process().metric(duplicates()));
 
-        b.process.close(); // SIGTERM, as an operator restarts it
+        b.process().close(); // SIGTERM, as an operator restarts it
         b.start();
-        b.process.awaitReady();
+        b.process().awaitReady();
         send("e-1", "r-1");
         send("e-3", "r-3");
         onB.awaitAll(Set.of("r-3"), ARRIVAL);
         assertEquals(1, onB.count("r-1"), "a restarted node still knows the event");
-        assertEquals(1, b.process.metric(duplicates()));
-        Path ids = b.home.resolve("data").resolve(RecentEventIds.STORE_FILE);
+        assertEquals(1, b.process().metric(duplicates()));
+        Path ids = b.home().resolve("data").resolve(RecentEventIds.STORE_FILE);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ids)));
     }
 
@@ -94,15 +97,15 @@ class ReceiverDuplicatesTest {
     void theRecordOfIdsSurvivesAKill() throws Exception {
         send("e-k", "r-k"); // confirmed: B's NATS has it and B recorded it
         onB.awaitAll(Set.of("r-k"), ARRIVAL);
-        b.process.kill();
+        b.process().kill();
         b.start();
-        b.process.awaitReady();
+        b.process().awaitReady();
 
         send("e-k", "r-k");
         send("e-after", "r-after");
         onB.awaitAll(Set.of("r-after"), ARRIVAL);
         assertEquals(1, onB.count("r-k"), "an id received before the kill is not published again after it");
-        assertEquals(1, b.process.metric(duplicates()));
+        assertEquals(1, b.process().metric(duplicates()));
     }
 
     private String duplicates() {

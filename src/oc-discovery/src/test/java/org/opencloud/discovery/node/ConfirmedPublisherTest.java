@@ -1,6 +1,7 @@
 package org.opencloud.discovery.node;
 
 import io.nats.NatsServerRunner;
+import org.opencloud.discovery.e2e.NatsServerRunners;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Subscription;
@@ -42,7 +43,7 @@ class ConfirmedPublisherTest {
     private Connection observer;
 
     private void start(boolean jetStream, Integer port) throws Exception {
-        NatsServerRunner.Builder builder = NatsServerRunner.builder().jetstream(jetStream).outputLevel(Level.WARNING);
+        NatsServerRunner.Builder builder = NatsServerRunners.builder().jetstream(jetStream).outputLevel(Level.WARNING);
         server = (port == null ? builder : builder.port(port)).build();
         if (nats == null) {
             nats = new NodeNatsConnection(server.getURI(), "publisher-test");

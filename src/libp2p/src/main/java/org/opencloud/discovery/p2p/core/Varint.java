@@ -35,6 +35,13 @@ public final class Varint {
         return out;
     }
 
+    /** {@code uvarint(length) ‖ body}, one frame of a length-prefixed protocol (DHT, identify, pubsub). */
+    public static ByteBuf lengthPrefixed(byte[] body) {
+        ByteBuf out = Unpooled.buffer(size(body.length) + body.length);
+        write(out, body.length);
+        return out.writeBytes(body);
+    }
+
     public static void write(ByteBuf out, long value) {
         while ((value & ~0x7FL) != 0) {
             out.writeByte((int) ((value & 0x7F) | 0x80));

@@ -20,6 +20,9 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Collection;
 import java.util.List;
@@ -160,6 +163,29 @@ public final class Host implements AutoCloseable {
         return SignedEnvelope.seal(config.identity(), domain, payloadType, payload);
     }
 
+    /**
+     * Signs {@code domain ‖ data} with this host's identity, as pubsub signs {@code "libp2p-pubsub:" ‖ message};
+     * the domain, never empty, keeps a signature made for one use from being valid for another. The key never
+     * leaves the host.
+     */
+    public byte[] sign(String domain, byte[] data) {
+        if (domain.isEmpty()) {
+            throw new IllegalArgumentException("a signature needs a domain");
+        }
+        byte[] prefix = domain.getBytes(StandardCharsets.UTF_8);
+        byte[] signed = Arrays.copyOf(prefix, prefix.length + data.length);
+        System.arraycopy(data, 0, signed, prefix.length, data.length);
+        return config.identity().sign(signed);
+    }
+
+    /**
+     * Closes every connection of {@code peer} and refuses its new ones for {@code duration}: what a protocol does
+     * with a peer that misbehaves (pubsub's flooders). Logged once, by the caller.
+     */
+    public void disconnectAndRefuse(PeerId peer, Duration duration) {
+        admission.refuse(peer, duration);
+    }
+
     public boolean isListening() {
         return transport != null && !listening.isEmpty();
     }
@@ -214,7 +240,7 @@ public final class Host implements AutoCloseable {
         return admission.refusedStreams();
     }
 
-    /** Times a peer was disconnected and backed off for repeated stream refusals. */
+    /** Times a peer was disconnected and backed off: for repeated stream refusals, or at a protocol's request. */
     public long peerBackoffs() {
         return admission.backoffs();
     }

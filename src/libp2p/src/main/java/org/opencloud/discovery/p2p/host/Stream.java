@@ -147,6 +147,11 @@ public final class Stream {
         return muxed.closeFuture();
     }
 
+    /** See {@link MuxedStream#keepWhenIdle()}. */
+    public void keepWhenIdle() {
+        muxed.keepWhenIdle();
+    }
+
     public void pauseReading() {
         muxed.pauseReading();
     }

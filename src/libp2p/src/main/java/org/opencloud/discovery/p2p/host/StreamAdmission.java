@@ -4,6 +4,7 @@ import org.opencloud.discovery.p2p.core.PeerId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,6 +72,13 @@ final class StreamAdmission {
         backoffs.incrementAndGet();
         LOG.warn("peer {} disconnected and refused for {} ms: {} streams refused within {} ms (the last on {}: {})",
                 peer, backoffNanos / 1_000_000, limit, windowNanos / 1_000_000, protocol, reason);
+    }
+
+    /** Backs {@code peer} off for {@code duration} at a protocol's request, and disconnects it. */
+    void refuse(PeerId peer, Duration duration) {
+        backedOffUntil.merge(peer, System.nanoTime() + duration.toNanos(), (a, b) -> b - a > 0 ? b : a);
+        backoffs.incrementAndGet();
+        disconnect(peer);
     }
 
     private void disconnect(PeerId peer) {

@@ -81,6 +81,12 @@ public interface MuxedStream {
     /** Delivers held data and credits the peer again. */
     void resumeReading();
 
+    /**
+     * Marks a long-lived stream that its protocol keeps open while quiet (pubsub's one stream per peer): the
+     * host's idle-stream reset passes it over. The protocol bounds how many it keeps.
+     */
+    void keepWhenIdle();
+
     /** Completes when the stream is fully closed (both sides finished) or reset. */
     Future<Void> closeFuture();
 }

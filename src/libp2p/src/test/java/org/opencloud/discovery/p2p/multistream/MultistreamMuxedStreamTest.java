@@ -189,6 +189,10 @@ class MultistreamMuxedStreamTest {
         }
 
         @Override
+        public void keepWhenIdle() {
+        }
+
+        @Override
         public Future<Void> closeFuture() {
             return executor.newPromise();
         }

@@ -127,6 +127,18 @@ public final class PropagationCodec {
         return creator != null && !creator.isEmpty() && !creator.equals(localPeerId);
     }
 
+    /**
+     * What a resource event is about, {@code <data type>:<id>}, for keeping one resource's events in order; null when
+     * the resource has no id (its events are then ordered by nothing but their start).
+     */
+    public String resourceKey(String dataType, String resourceJson) {
+        if (resourceJson == null) {
+            return null;
+        }
+        String id = json.text(json.parse(resourceJson, "resource"), "resource.id");
+        return id == null || id.isEmpty() ? null : dataType + ":" + id;
+    }
+
     /** A CREATE_RESOURCE / REMOVE_RESOURCE / SEARCH_EVENT body stamped with the node's app name. */
     public byte[] encodeNatsMessage(String dataType, String user, String payloadJson) {
         return json.write(envelopeNode(dataType, user, payloadJson));

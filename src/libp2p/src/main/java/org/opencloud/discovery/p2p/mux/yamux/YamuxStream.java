@@ -57,6 +57,7 @@ final class YamuxStream implements MuxedStream {
     private boolean resetDelivered;
     private boolean closed;
     private long lastDataNanos = System.nanoTime();
+    private volatile boolean keptWhenIdle;
 
     /** {@code scope} already holds the initial receive window. */
     YamuxStream(YamuxSession session, int id, boolean initiator, YamuxConfig config, StreamScope scope) {
@@ -272,9 +273,14 @@ final class YamuxStream implements MuxedStream {
         deliverHeld();
     }
 
-    /** Nanoseconds since data last went out or came in on this stream. */
+    /** Nanoseconds since data last went out or came in on this stream; zero for one kept when idle. */
     long idleNanos(long nowNanos) {
-        return nowNanos - lastDataNanos;
+        return keptWhenIdle ? 0 : nowNanos - lastDataNanos;
+    }
+
+    @Override
+    public void keepWhenIdle() {
+        keptWhenIdle = true;
     }
 
     void onRemoteFin() {

@@ -79,11 +79,7 @@ public final class IdentifyService {
         }
         // the same addresses, signed: what a peer may trust and pass on (RFC 0003)
         msg.setSignedPeerRecord(ByteString.copyFrom(host.signedPeerRecord(advertised)));
-        byte[] body = msg.build().toByteArray();
-        ByteBuf out = Unpooled.buffer(Varint.size(body.length) + body.length);
-        Varint.write(out, body.length);
-        out.writeBytes(body);
-        stream.write(out);
+        stream.write(Varint.lengthPrefixed(msg.build().toByteArray()));
         stream.closeWrite();
         stream.readToEnd(0).exceptionally(e -> null); // the asker sends nothing; drain its FIN
     }

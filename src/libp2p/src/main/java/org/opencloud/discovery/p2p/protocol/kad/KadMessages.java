@@ -2,7 +2,6 @@ package org.opencloud.discovery.p2p.protocol.kad;
 
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
@@ -20,11 +19,7 @@ final class KadMessages {
 
     /** {@code uvarint(length) ‖ message}. */
     static ByteBuf frame(Message message) {
-        byte[] body = message.toByteArray();
-        ByteBuf out = Unpooled.buffer(Varint.size(body.length) + body.length);
-        Varint.write(out, body.length);
-        out.writeBytes(body);
-        return out;
+        return Varint.lengthPrefixed(message.toByteArray());
     }
 
     static Message.Peer peer(PeerId id, List<Multiaddr> addresses) {

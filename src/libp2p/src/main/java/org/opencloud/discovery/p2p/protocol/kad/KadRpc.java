@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.host.Stream;
+import org.opencloud.discovery.p2p.host.VarintFrameReader;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto.Message;
 
@@ -39,7 +40,7 @@ final class KadRpc {
 
     private CompletableFuture<Message> exchange(Stream stream, Message request) {
         CompletableFuture<Message> result = new CompletableFuture<>();
-        stream.setListener(new KadFrameReader(maxMessageSize, new KadFrameReader.Frames() {
+        stream.setListener(new VarintFrameReader(maxMessageSize, new VarintFrameReader.Frames() {
             @Override
             public void onFrame(MuxedStream s, byte[] frame) {
                 if (result.isDone()) {

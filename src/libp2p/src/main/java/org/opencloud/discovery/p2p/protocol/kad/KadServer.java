@@ -6,6 +6,7 @@ import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.host.Stream;
+import org.opencloud.discovery.p2p.host.VarintFrameReader;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto.Message;
@@ -53,7 +54,7 @@ final class KadServer {
         PeerId from = stream.remotePeer();
         AtomicLong lastRequest = new AtomicLong(System.nanoTime());
         resetWhenIdle(stream, lastRequest, idleTimeout.toNanos());
-        stream.setListener(new KadFrameReader(maxMessageSize, new KadFrameReader.Frames() {
+        stream.setListener(new VarintFrameReader(maxMessageSize, new VarintFrameReader.Frames() {
             @Override
             public void onFrame(MuxedStream s, byte[] frame) {
                 lastRequest.set(System.nanoTime());

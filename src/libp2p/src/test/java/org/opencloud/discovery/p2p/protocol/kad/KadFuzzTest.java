@@ -20,6 +20,7 @@ import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.core.PrivateKey;
+import org.opencloud.discovery.p2p.host.VarintFrameReader;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
 import org.opencloud.discovery.p2p.rcmgr.Direction;
 import org.opencloud.discovery.p2p.rcmgr.StreamScope;
@@ -133,7 +134,7 @@ class KadFuzzTest {
      */
     private static void read(byte[] input, long chunking, List<byte[]> frames) {
         FakeStream stream = new FakeStream();
-        KadFrameReader reader = new KadFrameReader(MAX_MESSAGE, new KadFrameReader.Frames() {
+        VarintFrameReader reader = new VarintFrameReader(MAX_MESSAGE, new VarintFrameReader.Frames() {
             @Override
             public void onFrame(MuxedStream s, byte[] frame) {
                 assertTrue(frame.length <= MAX_MESSAGE);
@@ -234,6 +235,10 @@ class KadFuzzTest {
 
         @Override
         public void resumeReading() {
+        }
+
+        @Override
+        public void keepWhenIdle() {
         }
 
         @Override

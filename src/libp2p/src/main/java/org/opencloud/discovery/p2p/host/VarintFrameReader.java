@@ -1,4 +1,4 @@
-package org.opencloud.discovery.p2p.protocol.kad;
+package org.opencloud.discovery.p2p.host;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -8,13 +8,13 @@ import org.opencloud.discovery.p2p.mux.BufferedBytes;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
 
 /**
- * Splits a stream's bytes into varint-length-prefixed frames. A frame whose announced length exceeds the limit
- * is refused from its prefix, before its body is buffered, and the stream is reset. A partial frame stays
- * counted in the stream's memory until it is complete.
+ * Splits a stream's bytes into varint-length-prefixed frames (the DHT's and pubsub's framing). A frame whose
+ * announced length exceeds the limit is refused from its prefix, before its body is buffered, and the stream is
+ * reset. A partial frame stays counted in the stream's memory until it is complete.
  */
-final class KadFrameReader implements MuxedStream.Listener {
+public final class VarintFrameReader implements MuxedStream.Listener {
     /** What a stream's reader is told, on its event loop. */
-    interface Frames {
+    public interface Frames {
         void onFrame(MuxedStream stream, byte[] frame);
 
         /** The peer ended its side (FIN) between frames. */
@@ -30,7 +30,7 @@ final class KadFrameReader implements MuxedStream.Listener {
     private BufferedBytes kept;
     private boolean failed;
 
-    KadFrameReader(int maxFrame, Frames frames) {
+    public VarintFrameReader(int maxFrame, Frames frames) {
         this.maxFrame = maxFrame;
         this.frames = frames;
     }
