@@ -13,7 +13,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
-import { emit, intOpt, mulberry32, parseCli } from './lib.mjs'
+import { dialWithRetries, emit, intOpt, mulberry32, parseCli } from './lib.mjs'
 
 const USAGE = 'usage: dht-bench.mjs [--nodes N] [--lookups N] [--degree N] [--seed N]'
 const { values } = parseCli(USAGE, {
@@ -53,7 +53,7 @@ for (let i = 0; i < nodes; i++) {
 for (let i = 1; i < nodes; i++) {
   const chosen = new Set()
   while (chosen.size < Math.min(degree, i)) chosen.add(random(i))
-  for (const j of chosen) await peers[i].dial(peers[j].getMultiaddrs()[0])
+  for (const j of chosen) await dialWithRetries(peers[i], peers[j])
 }
 const nowMs = () => performance.now()
 
@@ -62,18 +62,20 @@ async function lookup (from, target) {
   let queries = 0
   let hops = 0
   let reached = false
-  for await (const e of from.services.dht.getClosestPeers(target.peerId.toMultihash().bytes)) {
-    if (e.name === 'SEND_QUERY') queries++
-    if (e.name === 'FINAL_PEER' && e.peer.id.equals(target.peerId)) reached = true
-    if (e.name === 'PEER_RESPONSE') {
-      const d = depth.get(e.from.toString()) ?? 1
-      hops = Math.max(hops, d)
-      for (const c of e.closer) {
-        const id = c.id.toString()
-        if (!depth.has(id)) depth.set(id, d + 1)
+  try {
+    for await (const e of from.services.dht.getClosestPeers(target.peerId.toMultihash().bytes)) {
+      if (e.name === 'SEND_QUERY') queries++
+      if (e.name === 'FINAL_PEER' && e.peer.id.equals(target.peerId)) reached = true
+      if (e.name === 'PEER_RESPONSE') {
+        const d = depth.get(e.from.toString()) ?? 1
+        hops = Math.max(hops, d)
+        for (const c of e.closer) {
+          const id = c.id.toString()
+          if (!depth.has(id)) depth.set(id, d + 1)
+        }
       }
     }
-  }
+  } catch {} // a lookup that timed out counts as not reached
   return { queries, hops, reached }
 }
 

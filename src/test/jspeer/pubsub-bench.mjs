@@ -12,7 +12,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
-import { emit, intOpt, mulberry32, parseCli } from './lib.mjs'
+import { dialWithRetries, emit, intOpt, mulberry32, parseCli } from './lib.mjs'
 
 const USAGE = 'usage: pubsub-bench.mjs [--nodes N] [--messages N] [--interval MS] [--degree N] [--seed N]'
 const { values } = parseCli(USAGE, {
@@ -55,7 +55,7 @@ for (const p of peers) p.services.pubsub.subscribe(TOPIC)
 for (let i = 1; i < nodes; i++) {
   const chosen = new Set()
   while (chosen.size < Math.min(degree, i)) chosen.add(random(i))
-  for (const j of chosen) await peers[i].dial(peers[j].getMultiaddrs()[0])
+  for (const j of chosen) await dialWithRetries(peers[i], peers[j])
 }
 // the mesh forms at the heartbeats (1 s): wait until every node has a mesh peer on the topic
 const deadline = Date.now() + 120_000
