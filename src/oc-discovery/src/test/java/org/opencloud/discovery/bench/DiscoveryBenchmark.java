@@ -199,11 +199,12 @@ public final class DiscoveryBenchmark {
 
     static String table(int nodes, List<Row> rows) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "| %d nodes on loopback         | samples |   p50 ms |   p99 ms | queries | hops |     found |%n", nodes));
+        out.append(String.format(Locale.ROOT, "| %-32s | samples |   p50 ms |   p99 ms | queries | hops |     found |%n",
+                nodes + " nodes on loopback"));
         for (Row r : rows) {
             long[] sorted = r.latencies().clone();
             Arrays.sort(sorted);
-            out.append(String.format(Locale.ROOT, "| %-28s | %7d | %8.2f | %8.2f | %7s | %4s | %9s |%n", r.what(),
+            out.append(String.format(Locale.ROOT, "| %-32s | %7d | %8.2f | %8.2f | %7s | %4s | %9s |%n", r.what(),
                     sorted.length, Measurement.percentileMillis(sorted, 0.50), Measurement.percentileMillis(sorted, 0.99),
                     Double.isNaN(r.queries()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queries()),
                     Double.isNaN(r.hops()) ? "-" : String.format(Locale.ROOT, "%.2f", r.hops()), r.found() + "/" + r.expected()));
