@@ -12,6 +12,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.opencloud.discovery.camel.Libp2pComponent;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
+import org.opencloud.discovery.p2p.protocol.pubsub.GossipConfig;
 import org.opencloud.discovery.propagation.catalogue.ResourceCatalogue;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
@@ -116,6 +117,8 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("kadConfig", new KadConfig()
                 .protocolPrefix(setting(props, "oc.dht.prefix"))
                 .validator(NodeRecordValidator.NAMESPACE, new NodeRecordValidator(records)));
+        // gossipsub with go-libp2p-pubsub's defaults and per-peer limits: the search topic of PB_SEARCH all
+        context.getRegistry().bind("gossipConfig", new GossipConfig());
         NodeRecordPublisher nodeRecord = new NodeRecordPublisher(host, () -> libp2p.get().activeDht(), directory,
                 resolver, records, appName, millis(props, "oc.record.lifetime-ms"));
         context.getRegistry().bind("nodeRecord", nodeRecord);
@@ -127,9 +130,10 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("searchRequests", searchRequests);
         context.getRegistry().bind("resultStreamCuts", new ResultStreamCuts(searchRequests));
         context.getRegistry().bind("searchAnswers", new SearchAnswers(codec, authorization, directory, nodeRecord,
-                resources.catalogue, SearchConfiguration.rateLimit(props), () -> host.get().peerId().toString(), metrics,
-                SearchConfiguration.number(props, "oc.search.max-results"),
-                SearchConfiguration.number(props, "oc.search.max-result-bytes"), millis(props, "oc.search.timeout-ms")));
+                resources.catalogue, SearchConfiguration.rateLimit(props), SearchConfiguration.topicRateLimit(props),
+                () -> host.get().peerId().toString(), metrics, SearchConfiguration.number(props, "oc.search.max-results"),
+                SearchConfiguration.number(props, "oc.search.max-result-bytes"),
+                SearchConfiguration.number(props, "oc.search.max-event-bytes"), millis(props, "oc.search.timeout-ms")));
         NodeReadinessChecks.of(resources.nats, intake, resources.store).forEach(HealthCheckRegistry.get(context)::register);
     }
 

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -32,9 +33,14 @@ import java.util.function.Supplier;
  * {@code oc.search.max-per-peer-per-second} times a second per peer and only when signed by that peer's key (the key
  * inlined in an Ed25519 peer id, else the directory's, else the peer's record on the DHT), answered from the resource
  * catalogue: the results as one stream body, one result per line, for the requester. A refused search is counted by
- * reason, logged at most once a second per reason, and never answered.
+ * reason, logged at most once a second per reason, and never answered. A search event heard on the search topic is
+ * judged the same way, its gossipsub author standing for the stream's peer, after two bounds a stream gets elsewhere:
+ * its size ({@code oc.search.max-event-bytes}) and all authors' topic searches a second
+ * ({@code oc.search.topic.max-per-second}), so that a crowd of fresh peer ids costs no more than that.
  */
 public final class SearchAnswers {
+    /** The one key of the topic's rate limit: all authors together. */
+    static final String TOPIC = "search topic";
     private static final Logger LOG = LoggerFactory.getLogger(SearchAnswers.class);
 
     private final PropagationCodec codec;
@@ -43,11 +49,13 @@ public final class SearchAnswers {
     private final NodeRecordPublisher network;
     private final ResourceCatalogue catalogue;
     private final SearchRateLimit rate;
+    private final SearchRateLimit topicRate;
     private final SignedSearchEvents signatures;
     private final Supplier<String> self;
     private final NodeMetrics metrics;
     private final int maxResults;
     private final int maxResultBytes;
+    private final int maxEventBytes;
     private final Duration keyLookupTimeout;
     private final RateLimitedLog log = new RateLimitedLog(LOG, Duration.ofSeconds(1));
 
@@ -56,21 +64,26 @@ public final class SearchAnswers {
      *                       most {@code keyLookupTimeout}
      * @param maxResults     the most results one search gets
      * @param maxResultBytes the largest result line sent; a larger resource is left out
+     * @param topicRate      the topic searches answered a second, whoever their authors (one key, {@link #TOPIC})
+     * @param maxEventBytes  the largest search event heard on the topic (streams are bounded by their endpoint)
      */
     SearchAnswers(PropagationCodec codec, Authorization authorization, PeerDirectory directory,
-                  NodeRecordPublisher network, ResourceCatalogue catalogue, SearchRateLimit rate, Supplier<String> self,
-                  NodeMetrics metrics, int maxResults, int maxResultBytes, Duration keyLookupTimeout) {
+                  NodeRecordPublisher network, ResourceCatalogue catalogue, SearchRateLimit rate,
+                  SearchRateLimit topicRate, Supplier<String> self, NodeMetrics metrics, int maxResults,
+                  int maxResultBytes, int maxEventBytes, Duration keyLookupTimeout) {
         this.codec = codec;
         this.authorization = authorization;
         this.directory = directory;
         this.network = network;
         this.catalogue = catalogue;
         this.rate = rate;
+        this.topicRate = topicRate;
         this.signatures = new SignedSearchEvents(codec);
         this.self = self;
         this.metrics = metrics;
         this.maxResults = maxResults;
         this.maxResultBytes = maxResultBytes;
+        this.maxEventBytes = maxEventBytes;
         this.keyLookupTimeout = keyLookupTimeout;
     }
 
@@ -89,8 +102,7 @@ public final class SearchAnswers {
             }
             signatures.verify(search, senderKey(peer));
         } catch (PeerRefusedException e) {
-            metrics.searchRefused(e.getReason().name());
-            log.warn("search-" + e.getReason(), "search refused (" + e.getReason() + "): " + e.getMessage());
+            refused(e);
             throw e;
         }
         String text = codec.tolerantJson().text(codec.tolerantJson().parse(search.payload(), "search"), "search.text");
@@ -106,6 +118,45 @@ public final class SearchAnswers {
             }
         }
         return results.size() == 0 ? null : results.toByteArray();
+    }
+
+    /**
+     * The results for a search event heard on the search topic from its gossipsub {@code author} (whose signature
+     * of the message gossipsub checked), or null when none matches: refused, counted and never answered when it is
+     * larger than {@code oc.search.max-event-bytes} or over the topic's searches this second, else judged as
+     * {@link #answer} judges a stream's (its {@code from} must be the author, its own signature the author's).
+     */
+    public byte[] answerTopic(@Header(Libp2pConstants.PEER_ID) String author, byte[] body) {
+        try {
+            if (body.length > maxEventBytes) {
+                throw new PeerRefusedException(Reason.OVERSIZED, "a search event of " + body.length + " bytes from "
+                        + author + " on the search topic (oc.search.max-event-bytes)");
+            }
+            if (!topicRate.admit(TOPIC)) {
+                throw new PeerRefusedException(Reason.TOO_MANY_SEARCHES, "more searches on the search topic this"
+                        + " second than this node answers (oc.search.topic.max-per-second)");
+            }
+        } catch (PeerRefusedException e) {
+            refused(e);
+            throw e;
+        }
+        return answer(author, body);
+    }
+
+    /**
+     * Where to send the results to {@code requester}: none when the directory knows it (the producer's resolver reads
+     * it there), else the addresses of its record on the DHT (empty when none is found: the answer is then unreached).
+     */
+    public List<String> requesterAddresses(@Header(Libp2pConstants.PEER_ID) String requester) {
+        if (directory.findByPeerId(requester) != null) {
+            return List.of();
+        }
+        return network.find(requester, keyLookupTimeout).map(PeerRecord::addresses).orElse(List.of());
+    }
+
+    private void refused(PeerRefusedException e) {
+        metrics.searchRefused(e.getReason().name());
+        log.warn("search-" + e.getReason(), "search refused (" + e.getReason() + "): " + e.getMessage());
     }
 
     /** The key {@code peer} signs with: inlined in its id (Ed25519), else from the directory, else the DHT. */

@@ -41,6 +41,11 @@ final class SearchConfiguration {
         return new SearchRateLimit(number(props, "oc.search.max-per-peer-per-second"), RATE_PEERS);
     }
 
+    /** All authors' searches on the search topic answered a second: one window, for {@link SearchAnswers#TOPIC}. */
+    static SearchRateLimit topicRateLimit(PropertiesComponent props) {
+        return new SearchRateLimit(number(props, "oc.search.topic.max-per-second"), 1);
+    }
+
     /**
      * {@code oc.catalogue.store}: {@code own}, the node's own store beside its directory (the embedded file under
      * {@code oc.data-dir}, or collection {@code oc.catalogue.collection} of the MongoDB at {@code oc.mongo.uri});

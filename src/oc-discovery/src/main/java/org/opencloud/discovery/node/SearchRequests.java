@@ -138,10 +138,4 @@ public final class SearchRequests {
         metrics.searchUnreached();
         LOG.debug("a search event or answer did not reach {}", peer);
     }
-
-    /** PB_SEARCH type all: the search topic needs gossipsub, which this build does not carry yet. */
-    public void topicNotCarried(PropagationRequest request) {
-        throw new PropagationException(Reason.UNKNOWN_ACTION, "a PB_SEARCH of type all goes on the gossipsub search"
-                + " topic, which this node does not carry yet: use type known or partner");
-    }
 }

@@ -7,9 +7,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencloud.discovery.camel.Libp2pComponent;
+import org.opencloud.discovery.p2p.core.PeerId;
+import org.opencloud.discovery.p2p.protocol.pubsub.Gossipsub;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,14 +27,16 @@ import static org.opencloud.discovery.e2e.NodeFixture.next;
 import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
 /**
- * Nodes configured with other planner, search and search-result protocol ids ({@code oc.protocol.*}) serve those
- * and not the defaults, and carry planner events and resource searches on them.
+ * Nodes configured with other planner, search and search-result protocol ids ({@code oc.protocol.*}) and another
+ * search topic ({@code oc.search.topic}, {@code oc.search.subscribe-topic}) serve those and not the defaults, and
+ * carry planner events and resource searches on them.
  */
 class ConfiguredProtocolIdsTest {
     private static final Map<String, String> PROTOCOLS = Map.of(
             "oc.protocol.planner", "/test/planner/2.0",
             "oc.protocol.search", "/test/search/2.0",
             "oc.protocol.search-result", "/test/search-result/2.0");
+    private static final String TOPIC = "test-search";
 
     @TempDir
     static Path dir;
@@ -46,7 +52,7 @@ class ConfiguredProtocolIdsTest {
 
     private static NodeFixture configured(NodeFixture node) {
         PROTOCOLS.forEach(node::set);
-        return node;
+        return node.set("oc.search.topic", TOPIC).set("oc.search.subscribe-topic", TOPIC);
     }
 
     @AfterAll
@@ -62,6 +68,9 @@ class ConfiguredProtocolIdsTest {
                 "/opencloud/resource/search-result/1.0")) {
             assertFalse(served.contains(standard), standard + " still served: " + served);
         }
+        awaitTopicPeer();
+        assertFalse(pubsub(a).topicPeers("search").contains(PeerId.fromString(b.peerId())),
+                "B still subscribes the default search topic");
     }
 
     @Test
@@ -81,5 +90,23 @@ class ConfiguredProtocolIdsTest {
         a.publish("PROPALGATION_EVENT", propagationEvent("search-app", "PB_SEARCH", "DATA_RESOURCE",
                 "{\"type\":\"partner\",\"search\":\"Weather\"}", false));
         assertEquals("d1", decodedPayload(json(next(results)).path("Payload")).path("id").asText());
+
+        awaitTopicPeer();
+        a.publish("PROPALGATION_EVENT", propagationEvent("search-app", "PB_SEARCH", "DATA_RESOURCE",
+                "{\"type\":\"all\",\"search\":\"weather\"}", false));
+        assertEquals("d1", decodedPayload(json(next(results)).path("Payload")).path("id").asText(), "on the topic");
+    }
+
+    /** Until A has heard that B subscribes the configured search topic. */
+    private static void awaitTopicPeer() {
+        long deadline = System.nanoTime() + NodeFixture.WAIT.toNanos();
+        while (!pubsub(a).topicPeers(TOPIC).contains(PeerId.fromString(b.peerId()))) {
+            assertTrue(System.nanoTime() < deadline, "B not on A's topic " + TOPIC + " within " + NodeFixture.WAIT);
+            NodeFixture.sleep(Duration.ofMillis(100));
+        }
+    }
+
+    private static Gossipsub pubsub(NodeFixture node) {
+        return node.node().context().getComponent("libp2p", Libp2pComponent.class).activePubsub();
     }
 }

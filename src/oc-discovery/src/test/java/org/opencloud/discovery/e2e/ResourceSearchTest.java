@@ -42,7 +42,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opencloud.discovery.e2e.NodeFixture.APP_NAME;
-import static org.opencloud.discovery.e2e.NodeFixture.ERRORS;
 import static org.opencloud.discovery.e2e.NodeFixture.assertNothing;
 import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
 import static org.opencloud.discovery.e2e.NodeFixture.json;
@@ -205,15 +204,6 @@ class ResourceSearchTest {
         stream.closeWrite();
         assertThrows(ExecutionException.class, () -> stream.readToEnd(1024).get(10, TimeUnit.SECONDS));
         assertEquals(unsolicited + 1, cut("UNSOLICITED"));
-    }
-
-    @Test
-    void aSearchOfTypeAllIsRejectedWithItsReasonUntilGossipsubCarriesIt() {
-        Subscription errors = a.subscribe(ERRORS);
-        a.publish("PROPALGATION_EVENT", propagationEvent("search-app", "PB_SEARCH", COMPUTE,
-                "{\"type\":\"all\",\"search\":\"gpu\"}", false));
-        Message rejected = next(errors);
-        assertEquals("UNKNOWN_ACTION", rejected.getHeaders().getFirst("OcErrorReason"));
     }
 
     /**
