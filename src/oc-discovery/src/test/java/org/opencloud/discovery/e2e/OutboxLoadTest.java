@@ -76,7 +76,7 @@ class OutboxLoadTest {
         }
 
         int events = rate * seconds;
-        CompletableFuture<ProcessUsage> quarterIn = null;
+        CompletableFuture<ProcessSnapshot> quarterIn = null;
         try (Connection app = Nats.connect(new Options.Builder().server(a.nats().url())
                 .connectionName(NodeFixture.TEST_CLIENT).build())) {
             long start = System.nanoTime();
@@ -84,7 +84,7 @@ class OutboxLoadTest {
                 NodeFixture.sleep(Duration.ofNanos(Math.max(0, start + i * 1_000_000_000L / rate - System.nanoTime())));
                 app.publish("PROPALGATION_EVENT", event(i));
                 if (i == events / 4) { // beside the publishing, which must keep its pace
-                    quarterIn = CompletableFuture.supplyAsync(() -> ProcessUsage.of(a.process().pid()));
+                    quarterIn = CompletableFuture.supplyAsync(() -> ProcessSnapshot.take(a.process().pid()));
                 }
             }
             app.flush(Duration.ofSeconds(10));
@@ -95,8 +95,8 @@ class OutboxLoadTest {
                 NodeFixture.sleep(Duration.ofMillis(100));
             }
             double deliveredSeconds = (System.nanoTime() - start) / 1e9;
-            ProcessUsage quarter = quarterIn.join();
-            ProcessUsage end = ProcessUsage.of(a.process().pid());
+            ProcessSnapshot quarter = quarterIn.join();
+            ProcessSnapshot end = ProcessSnapshot.take(a.process().pid());
             System.out.printf("%d partners, %d events of %d bytes published at %.0f/s over %.1f s; every partner had "
                             + "them after %.1f s (%.0f deliveries/s); A a quarter in: %s; at the end: %s%n", PARTNERS,
                     events, RESOURCE_BYTES, events / publishSeconds, publishSeconds, deliveredSeconds,
