@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,13 +47,11 @@ class DurableIntakeTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.closeAll();
     }
 
     @Test

@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -51,7 +50,7 @@ class ForgedNodeRecordTest {
     static Path dir;
     private static NodeFixture a;
     private static NodeFixture b;
-    private static final List<AutoCloseable> liars = new ArrayList<>();
+    private static final Running liars = new Running();
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,7 +62,7 @@ class ForgedNodeRecordTest {
 
     @AfterAll
     static void stop() throws Exception {
-        NodeFixture.closeAll(liars.toArray(AutoCloseable[]::new));
+        liars.closeAll();
         NodeFixture.closeAll(a, b);
     }
 
@@ -103,7 +102,7 @@ class ForgedNodeRecordTest {
         Host host = started();
         KadDht dht = KadDht.install(host, StandardProtocols.install(host),
                 new KadConfig().validator("node", new AnyValue()).refreshInterval(Duration.ZERO));
-        liars.add(0, dht);
+        liars.add(dht);
         for (NodeFixture node : List.of(a, b)) {
             host.connect(Multiaddr.of(node.address())).get(10, TimeUnit.SECONDS);
         }

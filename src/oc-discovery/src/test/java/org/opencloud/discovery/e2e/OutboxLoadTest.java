@@ -39,13 +39,11 @@ class OutboxLoadTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.closeAll();
     }
 
     @Test
