@@ -13,7 +13,7 @@ import org.opencloud.discovery.p2p.host.HostConfig;
 import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
 import org.opencloud.discovery.p2p.protocol.kad.KadDht;
-import org.opencloud.discovery.p2p.protocol.kad.RecordValidator;
+import org.opencloud.discovery.p2p.protocol.kad.AnyValueValidator;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.TolerantJson;
 import org.opencloud.discovery.propagation.directory.PeerRecord;
@@ -101,7 +101,7 @@ class ForgedNodeRecordTest {
     private static Host liar(Function<Host, byte[]> forge) throws Exception {
         Host host = started();
         KadDht dht = KadDht.install(host, StandardProtocols.install(host),
-                new KadConfig().validator("node", new AnyValue()).refreshInterval(Duration.ZERO));
+                new KadConfig().validator("node", new AnyValueValidator()).refreshInterval(Duration.ZERO));
         liars.add(dht);
         for (NodeFixture node : List.of(a, b)) {
             host.connect(Multiaddr.of(node.address())).get(10, TimeUnit.SECONDS);
@@ -132,17 +132,5 @@ class ForgedNodeRecordTest {
 
     private static KadDht dht(NodeFixture node) {
         return node.node().context().getComponent("libp2p", Libp2pComponent.class).activeDht();
-    }
-
-    /** Takes any value; of several, the first. */
-    private static final class AnyValue implements RecordValidator {
-        @Override
-        public void validate(String key, byte[] value) {
-        }
-
-        @Override
-        public int select(String key, List<byte[]> values) {
-            return 0;
-        }
     }
 }
