@@ -72,7 +72,7 @@ class DurableIntakeTest {
             assertEquals(accepted.size(), onBsStream.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(),
                     "B's stream keeps each event once, however often A sent it");
             // they went through B's outbox on A's NATS, which holds nothing more (B acknowledged every one)
-            ConsumerInfo outbox = pair.a.outboxOf(pair.b.peerId());
+            ConsumerInfo outbox = pair.a.drainedOutboxOf("OC_OUTBOX", pair.b.peerId(), ARRIVAL);
             assertEquals(0, outbox.getNumPending() + outbox.getNumAckPending(), outbox::toString);
             assertTrue(outbox.getDelivered().getStreamSequence() >= accepted.size(), outbox::toString);
         }

@@ -83,7 +83,7 @@ class OutboxTest {
                 expired.add(decodedPayload(json(error).path("payload")).path("id").asText());
             }
             assertEquals(events, expired.size(), "each event expired once: " + expired);
-            ConsumerInfo left = a.outboxOf("OPS_OUTBOX", downPeer);
+            ConsumerInfo left = a.drainedOutboxOf("OPS_OUTBOX", downPeer, NodeFixture.WAIT);
             assertEquals(0, left.getNumPending() + left.getNumAckPending(), "the down partner's outbox is empty");
             assertEquals(4, left.getConsumerConfiguration().getMaxAckPending(), "in flight per partner");
             StreamConfiguration stream = a.stream("OPS_OUTBOX");
