@@ -74,7 +74,7 @@ public final class NodeConfiguration implements CamelConfiguration {
 
         resources.store = peerStore(props);
         PeerDirectory directory = new PeerDirectory(resources.store,
-                Duration.ofMillis(Long.parseLong(props.resolveProperty("oc.mongo.cache-ttl-ms").orElse("1000"))));
+                millis(props, "oc.mongo.cache-ttl-ms"));
         PeerDirectorySync sync = new PeerDirectorySync(directory, codec);
         props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
         ResourceProtocols protocols = new ResourceProtocols(setting(props, "oc.protocol.planner"),
@@ -147,8 +147,8 @@ public final class NodeConfiguration implements CamelConfiguration {
         }
         LOG.info("peer directory: MongoDB at {}", redacted(uri));
         return new MongoPeerStore(uri,
-                props.resolveProperty("oc.mongo.database").orElse(MongoPeerStore.DEFAULT_DATABASE),
-                props.resolveProperty("oc.mongo.collection").orElse(MongoPeerStore.DEFAULT_COLLECTION));
+                setting(props, "oc.mongo.database"),
+                setting(props, "oc.mongo.collection"));
     }
 
     static Path dataDir(PropertiesComponent props) {

@@ -10,7 +10,7 @@ import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.opencloud.discovery.p2p.protocol.kad.ClosestPeers;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
 import org.opencloud.discovery.p2p.protocol.kad.KadDht;
-import org.opencloud.discovery.p2p.protocol.kad.RecordValidator;
+import org.opencloud.discovery.p2p.protocol.kad.AnyValueValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +102,7 @@ public final class DiscoveryBenchmark {
         Mulberry32 random = new Mulberry32(seed);
         List<Host> hosts = new ArrayList<>();
         List<KadDht> dhts = new ArrayList<>();
-        KadConfig config = new KadConfig().validator("bench", new AnyValue()).refreshInterval(Duration.ZERO)
+        KadConfig config = new KadConfig().validator("bench", new AnyValueValidator()).refreshInterval(Duration.ZERO)
                 .lookupTimeout(LOOKUP_TIMEOUT);
         try {
             for (int i = 0; i < nodes; i++) {
@@ -229,17 +229,5 @@ public final class DiscoveryBenchmark {
         long[] sorted = r.latencies().clone();
         Arrays.sort(sorted);
         return Measurement.percentileMillis(sorted, 0.50);
-    }
-
-    /** Any value under {@code /bench/} is valid; the first of several is taken. */
-    private static final class AnyValue implements RecordValidator {
-        @Override
-        public void validate(String key, byte[] value) {
-        }
-
-        @Override
-        public int select(String key, List<byte[]> values) {
-            return 0;
-        }
     }
 }

@@ -11,6 +11,7 @@ import org.opencloud.discovery.p2p.core.PrivateKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,17 +79,26 @@ final class DurableNode implements AutoCloseable {
         return home.resolve(name + ".log");
     }
 
-    /** This node's outbox consumer for {@code partner} on its NATS (stream OC_OUTBOX): what it still holds for it. */
-    ConsumerInfo outboxOf(String partner) throws Exception {
-        return outboxOf("OC_OUTBOX", partner);
-    }
-
     /** This node's outbox consumer for {@code partner} in {@code stream} on its NATS. */
-    ConsumerInfo outboxOf(String stream, String partner) throws Exception {
+    private ConsumerInfo outboxOf(String stream, String partner) throws Exception {
         try (Connection connection = Nats.connect(new Options.Builder().server(nats.url())
                 .connectionName(NodeFixture.TEST_CLIENT).build())) {
             return connection.jetStreamManagement().getConsumerInfo(stream, name + "-" + partner);
         }
+    }
+
+    /**
+     * This node's outbox consumer for {@code partner} in {@code stream}, once it holds nothing more or {@code within}
+     * passed: the partner's confirmations reach the outbox as acknowledgements a moment after the events arrived.
+     */
+    ConsumerInfo drainedOutboxOf(String stream, String partner, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        ConsumerInfo info = outboxOf(stream, partner);
+        while (info.getNumPending() + info.getNumAckPending() > 0 && System.nanoTime() < deadline) {
+            NodeFixture.sleep(Duration.ofMillis(100));
+            info = outboxOf(stream, partner);
+        }
+        return info;
     }
 
     /** A stream's configuration on this node's NATS. */
