@@ -26,6 +26,9 @@ final class DurableNode implements AutoCloseable {
     private final Path home;
     private final PrivateKey identity = PrivateKey.generate();
     private final int p2pPort = NodeFixture.freePort();
+    // one port for every start, as its nats-server keeps its own: a port picked anew at a restart could be the one
+    // its nats-server left free while it was down, and the restarted node would then talk HTTP to itself as NATS
+    private final int managementPort = NodeFixture.freePort();
     private final NatsServerProcess nats;
     private final Map<String, String> settings = new HashMap<>();
     private NodeProcess process;
@@ -120,7 +123,7 @@ final class DurableNode implements AutoCloseable {
                 "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", home.resolve("identity.key").toString(),
                 "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
                 "CAMEL_MANAGEMENT_ENABLED", "true"));
-        environment.put("CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
+        environment.put("CAMEL_MANAGEMENT_PORT", String.valueOf(managementPort));
         environment.putAll(settings);
         process = new NodeProcess(name, environment, log(), List.of("run"));
         return this;
