@@ -1,7 +1,6 @@
 package org.opencloud.discovery.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.netty.buffer.Unpooled;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencloud.discovery.node.NodeMetrics;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.p2p.host.Host;
@@ -38,6 +36,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
+import static org.opencloud.discovery.e2e.SearchFixtures.event;
+import static org.opencloud.discovery.e2e.SearchFixtures.metrics;
+import static org.opencloud.discovery.e2e.SearchFixtures.propagate;
+import static org.opencloud.discovery.e2e.SearchFixtures.refused;
+import static org.opencloud.discovery.e2e.SearchFixtures.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +48,6 @@ import static org.opencloud.discovery.e2e.NodeFixture.APP_NAME;
 import static org.opencloud.discovery.e2e.NodeFixture.assertNothing;
 import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
 import static org.opencloud.discovery.e2e.NodeFixture.json;
-import static org.opencloud.discovery.e2e.NodeFixture.next;
 import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
 import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
@@ -271,36 +273,7 @@ class ResourceSearchTest {
         }
     }
 
-    /** Publishes the events on the node's NATS, as its apps do, and waits until its outbound route has taken each. */
-    private static void propagate(NodeFixture node, List<String> events) {
-        NotifyBuilder done = new NotifyBuilder(node.node().context()).fromRoute("propagation-outbound")
-                .whenDone(events.size()).create();
-        events.forEach(e -> node.publish("PROPALGATION_EVENT", e));
-        assertTrue(done.matches(WAIT.toMillis(), TimeUnit.MILLISECONDS), node.name() + " did not take its events");
-    }
-
-    private static String event(String action, String dataType, String resource) {
-        return propagationEvent("resources-app", action, dataType, resource, true);
-    }
-
-    private static String resource(String id, String name, String access, String creator, String sharedWith) {
-        ObjectNode resource = NodeFixture.JSON.createObjectNode().put("id", id).put("name", name)
-                .put("description", "a resource of the test").put("access", access).put("creator_id", creator);
-        if (sharedWith != null) {
-            resource.putObject("partnerships").putObject(sharedWith).putArray("rights").add("read");
-        }
-        return resource.toString();
-    }
-
-    private static long refused(NodeFixture node, String reason) {
-        return metrics(node).countsByReason("oc.search.refused").getOrDefault(reason, 0L);
-    }
-
     private static long cut(String reason) {
         return metrics(a).countsByReason("oc.search.results.cut").getOrDefault(reason, 0L);
-    }
-
-    private static NodeMetrics metrics(NodeFixture node) {
-        return node.node().context().getRegistry().lookupByNameAndType("nodeMetrics", NodeMetrics.class);
     }
 }

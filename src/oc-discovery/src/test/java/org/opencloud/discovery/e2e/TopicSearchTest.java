@@ -1,7 +1,6 @@
 package org.opencloud.discovery.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import org.apache.camel.builder.NotifyBuilder;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencloud.discovery.camel.Libp2pComponent;
-import org.opencloud.discovery.node.NodeMetrics;
 import org.opencloud.discovery.node.NodeRecordPublisher;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
@@ -36,6 +34,10 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static org.opencloud.discovery.e2e.SearchFixtures.event;
+import static org.opencloud.discovery.e2e.SearchFixtures.propagate;
+import static org.opencloud.discovery.e2e.SearchFixtures.refused;
+import static org.opencloud.discovery.e2e.SearchFixtures.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opencloud.discovery.e2e.NodeFixture.ERRORS;
@@ -199,30 +201,5 @@ class TopicSearchTest {
 
     private static PeerId id(NodeFixture node) {
         return PeerId.fromString(node.peerId());
-    }
-
-    private static void propagate(NodeFixture node, List<String> events) {
-        NotifyBuilder done = new NotifyBuilder(node.node().context()).fromRoute("propagation-outbound")
-                .whenDone(events.size()).create();
-        events.forEach(e -> node.publish("PROPALGATION_EVENT", e));
-        assertTrue(done.matches(WAIT.toMillis(), TimeUnit.MILLISECONDS), node.name() + " did not take its events");
-    }
-
-    private static String event(String action, String dataType, String resource) {
-        return propagationEvent("resources-app", action, dataType, resource, true);
-    }
-
-    private static String resource(String id, String name, String access, String creator, String sharedWith) {
-        ObjectNode resource = NodeFixture.JSON.createObjectNode().put("id", id).put("name", name)
-                .put("description", "a resource of the test").put("access", access).put("creator_id", creator);
-        if (sharedWith != null) {
-            resource.putObject("partnerships").putObject(sharedWith).putArray("rights").add("read");
-        }
-        return resource.toString();
-    }
-
-    private static long refused(NodeFixture node, String reason) {
-        return node.node().context().getRegistry().lookupByNameAndType("nodeMetrics", NodeMetrics.class)
-                .countsByReason("oc.search.refused").getOrDefault(reason, 0L);
     }
 }
