@@ -21,6 +21,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.PromiseNotifier;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -317,6 +318,11 @@ public final class YamuxSession extends ChannelDuplexHandler {
             protocolError(reason.getMessage());
         } else if (!ctx.channel().isActive()) {
             log.debug("yamux {}: error after the connection closed", this, cause);
+        } else if (!closed && reason instanceof IOException) {
+            // the peer went away (reset, broken pipe): ordinary on a network, no stack trace
+            log.info("yamux connection {} lost: {}", ctx.channel(), reason.getMessage());
+            closeCause = new Libp2pException("yamux connection " + ctx.channel() + " lost", cause);
+            ctx.close();
         } else if (!closed) {
             log.warn("yamux connection {} failed, closing it", ctx.channel(), cause);
             closeCause = new Libp2pException("yamux connection " + ctx.channel() + " failed", cause);
