@@ -3,8 +3,12 @@
 #   src/test/bench/run.sh libp2p [options]       dial, bulk, streams and length-prefixed messages for
 #                                                Java→Java, Java→js, js→Java and js→js, plain and with a
 #                                                pre-shared key (options: see org.opencloud.discovery.bench.Benchmark)
-#   src/test/bench/run.sh propagation [workdir]  events/s and p50/p99 from A's NATS to each partner's NATS
-#                                                (1, 4, 16 partners) beside NATS alone
+#   src/test/bench/run.sh propagation [--processes] [workdir]
+#                                                events/s and p50/p99 from A's NATS to each partner's NATS
+#                                                (1, 4, 16 partners) beside NATS alone; the nodes all in one JVM,
+#                                                or with --processes each in a JVM of its own (with its own
+#                                                nats-server, as operators deploy), then with each node process's
+#                                                CPU time per event
 #   src/test/bench/run.sh discovery [options]    DHT lookups and GET_VALUE, and gossipsub delivery latency, across
 #                                                50 Java hosts beside 50 js-libp2p nodes (--nodes, --lookups,
 #                                                --messages, --degree, --seed), then the search round trip from

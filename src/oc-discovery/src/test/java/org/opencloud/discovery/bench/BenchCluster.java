@@ -25,7 +25,8 @@ import java.util.Map;
 import java.util.logging.Level;
 
 /**
- * Node A and its partners, each a real {@link Node} with its own nats-server, one shared swarm.key.
+ * Node A and its partners, each a real node with its own nats-server, one shared swarm.key: all in this JVM
+ * ({@link Node}), or each in a JVM of its own ({@link NodeJvm}), as operators deploy them.
  * The partners start once; A restarts for each partner count with a peers file naming the first N.
  */
 final class BenchCluster implements AutoCloseable {
@@ -37,21 +38,25 @@ final class BenchCluster implements AutoCloseable {
     }
 
     private final Path dir;
+    private final boolean processes;
     private final Map<String, String> extraProperties;
     private final Member a;
     /** Node A again (same key and port) on a nats-server with JetStream: durable intake and outboxes. */
     private final Member aDurable;
     private final List<Member> partners = new ArrayList<>();
-    private final List<Node> partnerNodes = new ArrayList<>();
+    private final List<AutoCloseable> partnerNodes = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private Node nodeA;
+    private AutoCloseable nodeA;
     private int aGeneration;
 
     /**
+     * @param processes       every node in a JVM of its own, else all in this one
      * @param extraProperties node properties beyond the defaults, for every node (tuning under test)
      */
-    BenchCluster(Path dir, int partnerCount, Map<String, String> extraProperties) throws Exception {
+    BenchCluster(Path dir, int partnerCount, boolean processes, Map<String, String> extraProperties)
+            throws Exception {
         this.dir = dir;
+        this.processes = processes;
         this.extraProperties = extraProperties;
         NatsServerRunner.setDefaultOutputLevel(Level.SEVERE);
         Files.createDirectories(dir);
@@ -60,10 +65,20 @@ final class BenchCluster implements AutoCloseable {
         NatsServerRunner jetStream = NatsServerRunners.builder().jetstream(true).build();
         resources.add(jetStream);
         aDurable = new Member("a", a.key(), a.p2pPort(), jetStream);
-        for (int i = 1; i <= partnerCount; i++) {
-            Member partner = member("p" + i);
-            partners.add(partner);
-            partnerNodes.add(startNode(partner, partner.name(), List.of(a)));
+        try {
+            for (int i = 1; i <= partnerCount; i++) {
+                Member partner = member("p" + i);
+                partners.add(partner);
+                partnerNodes.add(startNode(partner, partner.name(), List.of(a)));
+            }
+            for (AutoCloseable partner : partnerNodes) {
+                if (partner instanceof NodeJvm jvm) {
+                    jvm.awaitReady();
+                }
+            }
+        } catch (Exception e) {
+            close(); // the partner processes started so far would outlive the benchmark
+            throw e;
         }
     }
 
@@ -96,7 +111,21 @@ final class BenchCluster implements AutoCloseable {
             }
         }
         nodeA = startNode(durable ? aDurable : a, "a" + (++aGeneration), partners.subList(0, count));
-        awaitIntake(nodeA);
+        if (nodeA instanceof NodeJvm jvm) {
+            jvm.awaitReady();
+        } else {
+            awaitIntake((Node) nodeA);
+        }
+    }
+
+    /** Node A's process CPU time so far; only with {@code processes}. */
+    long cpuOfA() {
+        return ((NodeJvm) nodeA).cpuNanos();
+    }
+
+    /** The CPU time so far of partner {@code index}'s process; only with {@code processes}. */
+    long cpuOfPartner(int index) {
+        return ((NodeJvm) partnerNodes.get(index)).cpuNanos();
     }
 
     /**
@@ -128,7 +157,7 @@ final class BenchCluster implements AutoCloseable {
         return new Member(name, PrivateKey.generate(), freePort(), nats);
     }
 
-    private Node startNode(Member member, String homeName, List<Member> partnersOfNode) throws IOException {
+    private AutoCloseable startNode(Member member, String homeName, List<Member> partnersOfNode) throws IOException {
         Path home = dir.resolve(homeName);
         Files.createDirectories(home);
         KeyFiles.writePrivate(home.resolve("identity.key"), member.key().toProtobuf());
@@ -150,7 +179,8 @@ final class BenchCluster implements AutoCloseable {
                 "camel.component.libp2p.listenAddresses", "/ip4/127.0.0.1/tcp/" + member.p2pPort(),
                 "camel.component.libp2p.swarmKeyFile", dir.resolve("swarm.key").toString()));
         properties.putAll(extraProperties);
-        return Node.start(Node.DEFAULT_CONFIG, properties);
+        return processes ? new NodeJvm(homeName, properties, home.resolve("node.log"))
+                : Node.start(Node.DEFAULT_CONFIG, properties);
     }
 
     private static int freePort() throws IOException {
@@ -164,7 +194,9 @@ final class BenchCluster implements AutoCloseable {
         if (nodeA != null) {
             nodeA.close();
         }
-        partnerNodes.forEach(Node::close);
+        for (AutoCloseable partner : partnerNodes) {
+            partner.close();
+        }
         for (int i = resources.size() - 1; i >= 0; i--) {
             resources.get(i).close();
         }

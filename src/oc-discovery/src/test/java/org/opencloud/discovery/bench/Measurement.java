@@ -31,7 +31,13 @@ final class Measurement implements AutoCloseable {
     record Receiver(Connection connection, String subject) {
     }
 
-    record Throughput(double eventsPerSecond, long published, long deliveredToAll) {
+    /**
+     * @param deliveredInWindow  events that reached every receiver during the measured window
+     * @param deliveriesInWindow arrivals during the window, all receivers together
+     * @param clockDeltas        how far each clock given to {@link #throughput} advanced during the window
+     */
+    record Throughput(double eventsPerSecond, long published, long deliveredToAll, long deliveredInWindow,
+                      long deliveriesInWindow, long[] clockDeltas) {
     }
 
     record Latency(double p50Millis, double p99Millis, int samples, int expectedSamples) {
@@ -81,19 +87,25 @@ final class Measurement implements AutoCloseable {
 
     /**
      * Publishes as fast as the receivers take it, never more than {@code window} events ahead of the
-     * slowest receiver; counts what every receiver got during {@code measure}, after {@code warmup}.
+     * slowest receiver; counts what every receiver got during {@code measure}, after {@code warmup}, and
+     * reads {@code clocks} (processes' CPU time) when that window opens and when it closes.
      * Then waits (at most {@code drain}) for everything published to arrive.
      */
-    Throughput throughput(Duration warmup, Duration measure, int window, Duration drain) throws InterruptedException {
+    Throughput throughput(Duration warmup, Duration measure, int window, Duration drain, List<LongSupplier> clocks)
+            throws InterruptedException {
         long published = 0;
         long start = System.nanoTime();
         long measureFrom = start + warmup.toNanos();
         long measureUntil = measureFrom + measure.toNanos();
         long deliveredAtStart = -1;
+        long deliveriesAtStart = 0;
+        long[] clocksAtStart = new long[clocks.size()];
         long now;
         while ((now = System.nanoTime()) < measureUntil) {
             if (deliveredAtStart < 0 && now >= measureFrom) {
                 deliveredAtStart = deliveredToAll();
+                deliveriesAtStart = deliveries();
+                read(clocks, clocksAtStart);
                 measureFrom = now;
             }
             if (published - deliveredToAll() < window) {
@@ -104,9 +116,22 @@ final class Measurement implements AutoCloseable {
             }
         }
         long deliveredInMeasure = deliveredToAll() - deliveredAtStart;
+        long deliveriesInMeasure = deliveries() - deliveriesAtStart;
+        long[] clockDeltas = new long[clocks.size()];
+        read(clocks, clockDeltas);
+        for (int i = 0; i < clockDeltas.length; i++) {
+            clockDeltas[i] -= clocksAtStart[i];
+        }
         double seconds = (System.nanoTime() - measureFrom) / 1e9;
         awaitDelivered(published, drain);
-        return new Throughput(deliveredInMeasure / seconds, published, deliveredToAll());
+        return new Throughput(deliveredInMeasure / seconds, published, deliveredToAll(), deliveredInMeasure,
+                deliveriesInMeasure, clockDeltas);
+    }
+
+    private static void read(List<LongSupplier> clocks, long[] into) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] = clocks.get(i).getAsLong();
+        }
     }
 
     /** Publishes {@code rate} events per second for {@code duration}; every arrival is one sample. */
@@ -173,6 +198,11 @@ final class Measurement implements AutoCloseable {
         }
         int index = (int) Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
         return sorted[Math.max(index, 0)] / 1e6;
+    }
+
+    /** Arrivals, all receivers together. */
+    private long deliveries() {
+        return Arrays.stream(arrivals).mapToLong(AtomicLong::get).sum();
     }
 
     /** Events that reached every receiver. */

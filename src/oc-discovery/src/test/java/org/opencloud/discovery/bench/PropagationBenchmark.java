@@ -14,11 +14,15 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The end-to-end speed of propagation: a PB_CREATE of a 1 KiB resource published on node A's NATS,
  * until its CREATE_RESOURCE arrives on every partner's NATS; beside it, NATS alone (publish to
- * subscribe on one server), the floor of the chain. Prints one table (README: src/test/bench/run.sh propagation).
+ * subscribe on one server), the floor of the chain. The nodes run all in this JVM, or with {@code --processes}
+ * each in a JVM of its own, as operators deploy them; then the rows also give each node process's CPU time per
+ * event (from /proc), which does not depend on how many nodes share the machine. Prints one table
+ * (README: src/test/bench/run.sh propagation).
  */
 public final class PropagationBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(PropagationBenchmark.class);
@@ -28,7 +32,7 @@ public final class PropagationBenchmark {
     static final String DURABLE_CHAIN = "A's NATS -> durable outboxes -> partner's NATS";
 
     /** How long and how hard each row is measured. */
-    record Settings(List<Integer> partnerCounts, Duration warmup, Duration measure, int window,
+    record Settings(boolean processes, List<Integer> partnerCounts, Duration warmup, Duration measure, int window,
                     int latencyRate, Duration latencyDuration, Duration drain) {
         /**
          * The README's run; {@code -Dbench.partners=1,4} measures fewer partner counts, {@code -Dbench.warmup-seconds}
@@ -36,10 +40,10 @@ public final class PropagationBenchmark {
          * long because the chain's code is only compiled once traffic reaches it: with 3 s, the C2
          * compiler still took a third of the measured window and the row read a third of the warm rate.
          */
-        static Settings standard() {
+        static Settings standard(boolean processes) {
             List<Integer> partners = Arrays.stream(System.getProperty("bench.partners", "1,4,16").split(","))
                     .map(String::trim).map(Integer::valueOf).toList();
-            return new Settings(partners, Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 20)),
+            return new Settings(processes, partners, Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 20)),
                     Duration.ofSeconds(Integer.getInteger("bench.measure-seconds", 8)), 2_000,
                     1_000, Duration.ofSeconds(5), Duration.ofSeconds(20));
         }
@@ -49,16 +53,23 @@ public final class PropagationBenchmark {
         }
     }
 
-    /** One line of the table. */
-    record Row(String chain, String partners, Measurement.Throughput throughput, Measurement.Latency latency) {
+    /**
+     * One line of the table; with node processes, their CPU time during the throughput window: A's per event
+     * delivered to every partner, the partners' (together) per arrival. NaN when the nodes share this JVM.
+     */
+    record Row(String chain, String partners, Measurement.Throughput throughput, Measurement.Latency latency,
+               double senderCpuMicros, double receiverCpuMicros) {
     }
 
     private PropagationBenchmark() {
     }
 
+    /** Arguments: {@code [--processes] [workdir]}. */
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args.length > 0 ? args[0] : "target/propagation-benchmark");
-        Settings settings = Settings.standard();
+        List<String> arguments = new ArrayList<>(List.of(args));
+        boolean processes = arguments.remove("--processes");
+        Path dir = Path.of(arguments.isEmpty() ? "target/propagation-benchmark" : arguments.get(0));
+        Settings settings = Settings.standard(processes);
         List<Row> rows = run(settings, dir, Map.of());
         System.out.println(table(settings, rows));
         System.exit(0); // camel-main and jnats leave non-daemon threads behind
@@ -68,7 +79,8 @@ public final class PropagationBenchmark {
     static List<Row> run(Settings settings, Path dir, Map<String, String> nodeProperties) throws Exception {
         deleteRecursively(dir);
         List<Row> rows = new ArrayList<>();
-        try (BenchCluster cluster = new BenchCluster(dir, settings.maxPartners(), nodeProperties)) {
+        try (BenchCluster cluster = new BenchCluster(dir, settings.maxPartners(), settings.processes(),
+                nodeProperties)) {
             Connection publisher = cluster.connect(cluster.a());
             Connection durablePublisher = cluster.connect(cluster.aDurable());
             Connection subscriber = cluster.connect(cluster.a());
@@ -76,7 +88,7 @@ public final class PropagationBenchmark {
             try (Measurement floor = new Measurement(publisher, FLOOR_SUBJECT,
                     sent -> Measurement.resource(sent).getBytes(StandardCharsets.UTF_8),
                     List.of(new Measurement.Receiver(subscriber, FLOOR_SUBJECT)))) {
-                rows.add(measure(settings, "NATS alone (publish -> subscribe, one server)", "-", floor));
+                rows.add(measure(settings, "NATS alone (publish -> subscribe, one server)", "-", floor, List.of()));
             }
             List<Measurement.Receiver> receivers = new ArrayList<>();
             for (BenchCluster.Member partner : cluster.partners()) {
@@ -86,10 +98,18 @@ public final class PropagationBenchmark {
                 for (boolean durable : List.of(false, true)) {
                     LOG.info("measuring the chain to {} partner(s), {}", count, durable ? "durable" : "best effort");
                     cluster.startA(count, durable);
+                    List<LongSupplier> clocks = new ArrayList<>();
+                    if (settings.processes()) {
+                        clocks.add(cluster::cpuOfA);
+                        for (int i = 0; i < count; i++) {
+                            int partner = i;
+                            clocks.add(() -> cluster.cpuOfPartner(partner));
+                        }
+                    }
                     try (Measurement chain = new Measurement(durable ? durablePublisher : publisher,
                             "PROPALGATION_EVENT", PropagationBenchmark::propagationEvent, receivers.subList(0, count))) {
                         rows.add(measure(settings, durable ? DURABLE_CHAIN : BEST_EFFORT_CHAIN, String.valueOf(count),
-                                chain));
+                                chain, clocks));
                     }
                 }
             }
@@ -97,13 +117,18 @@ public final class PropagationBenchmark {
         return rows;
     }
 
-    private static Row measure(Settings settings, String chain, String partners, Measurement measurement)
-            throws InterruptedException {
+    /** {@code clocks}: node A's CPU time, then each partner's; none when the nodes share this JVM. */
+    private static Row measure(Settings settings, String chain, String partners, Measurement measurement,
+                               List<LongSupplier> clocks) throws InterruptedException {
         Measurement.Throughput throughput = measurement.throughput(settings.warmup(), settings.measure(),
-                settings.window(), settings.drain());
+                settings.window(), settings.drain(), clocks);
         Measurement.Latency latency = measurement.latency(settings.latencyRate(), settings.latencyDuration(),
                 settings.drain());
-        return new Row(chain, partners, throughput, latency);
+        long[] cpu = throughput.clockDeltas();
+        double sender = cpu.length == 0 ? Double.NaN : cpu[0] / 1e3 / throughput.deliveredInWindow();
+        double receivers = cpu.length == 0 ? Double.NaN
+                : Arrays.stream(cpu, 1, cpu.length).sum() / 1e3 / throughput.deliveriesInWindow();
+        return new Row(chain, partners, throughput, latency, sender, receivers);
     }
 
     /** What an app publishes on PROPALGATION_EVENT: a PB_CREATE of one resource. */
@@ -118,23 +143,31 @@ public final class PropagationBenchmark {
         out.append(String.format("machine: %s, %d cores; JDK: %s %s (%s)%n", cpuModel(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), System.getProperty("os.arch")));
+        out.append(String.format("nodes: %s%n", settings.processes()
+                ? "each in a JVM of its own (java " + Runtime.version() + "), CPU time per event from /proc/<pid>/stat"
+                : "all in this JVM"));
         out.append(String.format("resources: %d bytes; throughput: at most %d events in flight, %d s warm-up, %d s "
                         + "measured; latency: %d events/s for %d s, publish on A's NATS to arrival on each partner's%n",
                 Measurement.RESOURCE_BYTES, settings.window(), settings.warmup().toSeconds(),
                 settings.measure().toSeconds(), settings.latencyRate(), settings.latencyDuration().toSeconds()));
-        String format = "| %-46s | %8s | %14s | %19s | %11s | %11s | %15s |%n";
+        String format = "| %-46s | %8s | %14s | %19s | %11s | %11s | %15s | %13s | %15s |%n";
         out.append(String.format(format, "chain", "partners", "events/s", "delivered/published",
-                "p50 ms", "p99 ms", "latency samples"));
+                "p50 ms", "p99 ms", "latency samples", "A CPU us/ev", "partner CPU us/ev"));
         out.append(String.format(format, "-".repeat(46), "-".repeat(8), "-".repeat(14), "-".repeat(19),
-                "-".repeat(11), "-".repeat(11), "-".repeat(15)));
+                "-".repeat(11), "-".repeat(11), "-".repeat(15), "-".repeat(13), "-".repeat(15)));
         for (Row row : rows) {
             out.append(String.format(format, row.chain(), row.partners(),
                     String.format("%,.0f", row.throughput().eventsPerSecond()),
                     row.throughput().deliveredToAll() + "/" + row.throughput().published(),
                     String.format("%.3f", row.latency().p50Millis()), String.format("%.3f", row.latency().p99Millis()),
-                    row.latency().samples() + "/" + row.latency().expectedSamples()));
+                    row.latency().samples() + "/" + row.latency().expectedSamples(),
+                    micros(row.senderCpuMicros()), micros(row.receiverCpuMicros())));
         }
         return out.toString();
+    }
+
+    private static String micros(double value) {
+        return Double.isNaN(value) ? "-" : String.format("%,.1f", value);
     }
 
     private static String cpuModel() {
