@@ -201,6 +201,8 @@ public final class DiscoveryBenchmark {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "| %-32s | samples |   p50 ms |   p99 ms | queries | hops |     found |%n",
                 nodes + " nodes on loopback"));
+        out.append("|----------------------------------|--------:|---------:|---------:|--------:|-----:|----------:|")
+                .append(System.lineSeparator());
         for (Row r : rows) {
             long[] sorted = r.latencies().clone();
             Arrays.sort(sorted);
