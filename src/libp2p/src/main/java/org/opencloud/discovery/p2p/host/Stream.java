@@ -15,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A stream whose protocol has been agreed by multistream-select. Bytes that arrived in the same
- * frames as the agreement are kept and delivered first to the listener the application sets.
+ * A stream whose protocol has been agreed by multistream-select, or proposed lazily and agreed meanwhile
+ * ({@link Connection#newLazyStream}). Bytes that arrived in the same frames as the agreement are kept and
+ * delivered first to the listener the application sets.
  *
  * <p>Threading and ownership follow {@link MuxedStream}: listener callbacks run on the connection's
  * event loop, buffers handed to the listener are the listener's to release, buffers written are
@@ -33,6 +34,7 @@ public final class Stream {
     private boolean pendingRemoteClose;
     private Throwable pendingReset;
     private MuxedStream.Listener listener;
+    private volatile Libp2pException negotiationFailure;
 
     Stream(MuxedStream muxed, Connection connection, String protocol) {
         this.muxed = muxed;
@@ -92,7 +94,9 @@ public final class Stream {
      * until the application sets its own listener, and pauses reading meanwhile so that is little.
      */
     MuxedStream.Listener holdingListener() {
-        muxed.pauseReading();
+        if (listener == null) { // a lazily opened stream may have its listener before the agreement
+            muxed.pauseReading();
+        }
         return new MuxedStream.Listener() {
             @Override
             public void onData(MuxedStream s, ByteBuf data) {
@@ -127,6 +131,26 @@ public final class Stream {
                 }
             }
         };
+    }
+
+    /**
+     * A lazily opened stream's negotiation failed (refused, closed, reset, timed out) and the stream was reset:
+     * on the event loop, told to the listener as a reset, now or once it is set.
+     */
+    void negotiationFailed(Libp2pException failure) {
+        negotiationFailure = failure;
+        if (listener != null) {
+            listener.onReset(muxed, failure);
+        } else {
+            pendingReset = failure;
+        }
+    }
+
+    /** What a reader reports on a reset: the refused negotiation itself when that was the reason. */
+    private Throwable resetFailure(String what, Throwable cause) {
+        Libp2pException refused = negotiationFailure;
+        return refused != null ? refused
+                : new Libp2pException("stream " + protocol + " with " + remotePeer() + what, cause);
     }
 
     /** Writes {@code data} (taking ownership); the future completes once the peer's window admitted it. */
@@ -212,8 +236,7 @@ public final class Stream {
                     received = null;
                     kept.clear();
                 }
-                result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
-                        + " was reset before the message ended", cause));
+                result.completeExceptionally(resetFailure(" was reset before the message ended", cause));
             }
         });
         return result;
@@ -288,8 +311,7 @@ public final class Stream {
                 if (!result.isDone()) {
                     buffer.release();
                     kept.clear();
-                    result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
-                            + " was reset", cause));
+                    result.completeExceptionally(resetFailure(" was reset", cause));
                 }
             }
         });
