@@ -130,6 +130,7 @@ public final class Connection {
         }
         touch();
         Stream stream = new Stream(muxed, this, protocol);
+        stream.awaitAgreement();
         MuxedStreamNegotiator.negotiate(muxed, MultistreamNegotiation.initiator(List.of(protocol)), channel.alloc(),
                 host.config().handshakeTimeout(), p -> stream.holdingListener()).addListener(n -> {
                     if (!n.isSuccess()) {

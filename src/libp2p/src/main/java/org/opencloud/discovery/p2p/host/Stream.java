@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseNotifier;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
@@ -35,6 +37,9 @@ public final class Stream {
     private Throwable pendingReset;
     private MuxedStream.Listener listener;
     private volatile Libp2pException negotiationFailure;
+    /** A lazily opened stream before the peer's echo: its FIN waits for the echo (see {@link #closeWrite}). */
+    private volatile boolean agreementPending;
+    private Promise<Void> finAfterAgreement;
 
     Stream(MuxedStream muxed, Connection connection, String protocol) {
         this.muxed = muxed;
@@ -97,6 +102,11 @@ public final class Stream {
         if (listener == null) { // a lazily opened stream may have its listener before the agreement
             muxed.pauseReading();
         }
+        agreementPending = false;
+        if (finAfterAgreement != null) {
+            muxed.closeWrite().addListener(new PromiseNotifier<>(finAfterAgreement));
+            finAfterAgreement = null;
+        }
         return new MuxedStream.Listener() {
             @Override
             public void onData(MuxedStream s, ByteBuf data) {
@@ -137,8 +147,18 @@ public final class Stream {
      * A lazily opened stream's negotiation failed (refused, closed, reset, timed out) and the stream was reset:
      * on the event loop, told to the listener as a reset, now or once it is set.
      */
+    /** Marks a stream opened lazily, before its negotiation starts. */
+    void awaitAgreement() {
+        agreementPending = true;
+    }
+
     void negotiationFailed(Libp2pException failure) {
         negotiationFailure = failure;
+        agreementPending = false;
+        if (finAfterAgreement != null) {
+            finAfterAgreement.tryFailure(failure);
+            finAfterAgreement = null;
+        }
         if (listener != null) {
             listener.onReset(muxed, failure);
         } else {
@@ -158,8 +178,26 @@ public final class Stream {
         return muxed.write(data);
     }
 
+    /**
+     * Closes our side for writing (FIN). On a lazily opened stream whose echo has not arrived yet, the FIN
+     * waits for the echo while the data written before it has already left: js-libp2p's listener (3.3.11)
+     * loses a request whose FIN reaches it before it has answered the proposal, and go's does not mind.
+     */
     public Future<Void> closeWrite() {
-        return muxed.closeWrite();
+        if (!agreementPending) {
+            return muxed.closeWrite();
+        }
+        Promise<Void> closed = muxed.executor().newPromise();
+        muxed.executor().execute(() -> {
+            if (!agreementPending) {
+                muxed.closeWrite().addListener(new PromiseNotifier<>(closed));
+            } else if (finAfterAgreement == null) {
+                finAfterAgreement = closed;
+            } else {
+                finAfterAgreement.addListener(new PromiseNotifier<>(closed));
+            }
+        });
+        return closed;
     }
 
     public void reset() {

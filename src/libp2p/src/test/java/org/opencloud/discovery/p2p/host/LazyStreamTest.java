@@ -8,6 +8,7 @@ import static org.opencloud.discovery.interop.Interop.await;
 import static org.opencloud.discovery.interop.Interop.awaitTrue;
 import static org.opencloud.discovery.interop.Interop.failure;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PrivateKey;
+import org.opencloud.discovery.p2p.mux.MuxedStream;
 import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 
 /**
@@ -28,6 +30,9 @@ class LazyStreamTest {
     private static final int MAX = 1 << 20;
     private final List<Host> hosts = new ArrayList<>();
     private final List<HoldingRelay> relays = new ArrayList<>();
+    /** The first bytes of a request reached the handler. */
+    private final CompletableFuture<String> arrived = new CompletableFuture<>();
+    /** The whole request, once its FIN came. */
     private final CompletableFuture<String> received = new CompletableFuture<>();
 
     @AfterEach
@@ -36,16 +41,33 @@ class LazyStreamTest {
         hosts.forEach(Host::close);
     }
 
-    /** A host whose handler reads the request, then answers it in three writes. */
+    /** A host whose handler reads the request to its end, then answers it in three writes. */
     private Host host() {
         Host h = new Host(HostConfig.withIdentity(PrivateKey.generate()).listen(Multiaddr.of("/ip4/127.0.0.1/tcp/0")));
         StandardProtocols.install(h);
-        h.handle(PROTOCOL, s -> s.readToEnd(MAX).thenAccept(bytes -> {
-            received.complete(new String(bytes, StandardCharsets.UTF_8));
-            for (String part : List.of("one,", "two,", "three")) {
-                s.write(Unpooled.copiedBuffer(part, StandardCharsets.UTF_8));
+        h.handle(PROTOCOL, s -> s.setListener(new MuxedStream.Listener() {
+            private final StringBuilder request = new StringBuilder();
+
+            @Override
+            public void onData(MuxedStream stream, ByteBuf data) {
+                request.append(data.toString(StandardCharsets.UTF_8));
+                data.release();
+                arrived.complete(request.toString());
             }
-            s.closeWrite();
+
+            @Override
+            public void onRemoteClose(MuxedStream stream) {
+                received.complete(request.toString());
+                for (String part : List.of("one,", "two,", "three")) {
+                    s.write(Unpooled.copiedBuffer(part, StandardCharsets.UTF_8));
+                }
+                s.closeWrite();
+            }
+
+            @Override
+            public void onReset(MuxedStream stream, Throwable cause) {
+                received.completeExceptionally(cause);
+            }
         }));
         hosts.add(h);
         return h.start();
@@ -79,13 +101,15 @@ class LazyStreamTest {
         Stream stream = await(c.newLazyStream(PROTOCOL));
         CompletableFuture<byte[]> reply = request(stream, "request");
 
-        assertEquals("request", await(received), "the listener got the whole request while its answers were held");
+        assertEquals("request", await(arrived), "the request reached the handler while the listener's answers were held");
         assertEquals(answeredBefore, relay.forwardedToDialer(), "nothing reached the dialer meanwhile");
         assertFalse(reply.isDone());
+        assertFalse(received.isDone(), "the FIN waits for the echo");
 
-        // header, echo, the three writes and the FIN now arrive together: the echo is read, the rest is the reply
+        // header and echo arrive: our FIN follows, then the three writes and the listener's FIN come back
         relay.release();
         assertEquals("one,two,three", new String(await(reply), StandardCharsets.UTF_8));
+        assertEquals("request", await(received));
         assertEquals(PROTOCOL, stream.protocol());
     }
 
@@ -100,7 +124,7 @@ class LazyStreamTest {
         assertEquals("cannot open /nope/1.0 with " + b.peerId() + ": protocol not supported: [/nope/1.0]",
                 failure.getMessage());
         awaitTrue(TIMEOUT, "the refused stream is reset", () -> refused.closeFuture().isDone());
-        assertFalse(received.isDone(), "the refused request reached no handler");
+        assertFalse(arrived.isDone(), "the refused request reached no handler");
 
         assertTrue(c.isOpen(), "the connection survives a refused stream");
         assertEquals("one,two,three", new String(await(request(await(c.newLazyStream(PROTOCOL)), "again")),
@@ -118,7 +142,7 @@ class LazyStreamTest {
 
         Stream stream = await(c.newLazyStream(PROTOCOL));
         CompletableFuture<byte[]> reply = request(stream, "request");
-        assertEquals("request", await(received));
+        assertEquals("request", await(arrived));
         b.close(); // its echo and answer never reach the dialer
 
         Throwable failure = failure(reply);
