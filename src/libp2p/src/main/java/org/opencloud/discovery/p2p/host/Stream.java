@@ -166,6 +166,11 @@ public final class Stream {
         }
     }
 
+    /** Why this lazily opened stream failed its negotiation (the peer refused the protocol, ...), or null. */
+    public Libp2pException negotiationFailure() {
+        return negotiationFailure;
+    }
+
     /** What a reader reports on a reset: the refused negotiation itself when that was the reason. */
     private Throwable resetFailure(String what, Throwable cause) {
         Libp2pException refused = negotiationFailure;

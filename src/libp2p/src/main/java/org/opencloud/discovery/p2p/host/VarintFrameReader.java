@@ -101,7 +101,7 @@ public final class VarintFrameReader implements MuxedStream.Listener {
         if (!failed) {
             failed = true;
             release();
-            frames.onFailure(stream, cause instanceof Libp2pException ? "stream reset: " + cause.getMessage() : "stream reset");
+            frames.onFailure(stream, "stream reset");
         }
     }
 

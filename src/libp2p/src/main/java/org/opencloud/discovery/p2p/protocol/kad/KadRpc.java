@@ -61,7 +61,9 @@ final class KadRpc {
 
             @Override
             public void onFailure(MuxedStream s, String reason) {
-                result.completeExceptionally(new Libp2pException("DHT answer from " + stream.remotePeer() + ": " + reason));
+                Libp2pException refused = stream.negotiationFailure(); // the peer does not serve the DHT protocol
+                result.completeExceptionally(refused != null ? refused
+                        : new Libp2pException("DHT answer from " + stream.remotePeer() + ": " + reason));
             }
         }));
         stream.write(KadMessages.frame(request));
