@@ -143,15 +143,15 @@ public final class Stream {
         };
     }
 
-    /**
-     * A lazily opened stream's negotiation failed (refused, closed, reset, timed out) and the stream was reset:
-     * on the event loop, told to the listener as a reset, now or once it is set.
-     */
     /** Marks a stream opened lazily, before its negotiation starts. */
     void awaitAgreement() {
         agreementPending = true;
     }
 
+    /**
+     * A lazily opened stream's negotiation failed (refused, closed, reset, timed out) and the stream was reset:
+     * on the event loop, told to the listener as a reset, now or once it is set.
+     */
     void negotiationFailed(Libp2pException failure) {
         negotiationFailure = failure;
         agreementPending = false;
@@ -186,7 +186,7 @@ public final class Stream {
     /**
      * Closes our side for writing (FIN). On a lazily opened stream whose echo has not arrived yet, the FIN
      * waits for the echo while the data written before it has already left: js-libp2p's listener (3.3.11)
-     * loses a request whose FIN reaches it before it has answered the proposal, and go's does not mind.
+     * loses a request whose FIN reaches it before it has answered the proposal (ours and go's take it).
      */
     public Future<Void> closeWrite() {
         if (!agreementPending) {
