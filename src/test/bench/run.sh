@@ -7,7 +7,8 @@
 #                                                (1, 4, 16 partners) beside NATS alone
 #   src/test/bench/run.sh discovery [options]    DHT lookups and GET_VALUE, and gossipsub delivery latency, across
 #                                                50 Java hosts beside 50 js-libp2p nodes (--nodes, --lookups,
-#                                                --messages, --degree, --seed)
+#                                                --messages, --degree, --seed), then the search round trip from
+#                                                A's NATS to 10 answering nodes' results (--answerers, --searches)
 # The JVM is the newest JDK under /usr/lib/jvm (src/main/bin/newest-jdk.sh); BENCH_JAVA_HOME overrides it,
 # BENCH_JAVA_OPTS adds JVM options, MAVEN_OFFLINE=1 runs Maven offline. Needs mvn; the libp2p benchmark
 # also needs node >= 20 and npm (the js harness is installed into target/jspeer on first use).

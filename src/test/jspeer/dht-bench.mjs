@@ -6,14 +6,8 @@
 //   node --import ./polyfill.mjs dht-bench.mjs [--nodes 50] [--lookups 200] [--degree 3] [--seed 1]
 // Hops: a peer from the asker's own table is 1 hop away, one that a hop-h peer named is h+1; a lookup's hops
 // are the deepest peer that answered, as the Java side counts them.
-import { createLibp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
-import { ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
-import { emit, intOpt, mulberry32, parseCli } from './lib.mjs'
+import { dialEarlierNodes, emit, intOpt, makeBenchNodes, mulberry32, parseCli } from './lib.mjs'
 
 const USAGE = 'usage: dht-bench.mjs [--nodes N] [--lookups N] [--degree N] [--seed N]'
 const { values } = parseCli(USAGE, {
@@ -25,36 +19,16 @@ const degree = intOpt(USAGE, 'degree', values.degree, 3)
 // the same network and the same lookups on every run, and on the Java side (DiscoveryBenchmark.Mulberry32)
 const random = mulberry32(intOpt(USAGE, 'seed', values.seed, 1))
 
-const peers = []
-for (let i = 0; i < nodes; i++) {
-  peers.push(await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    // 50 nodes share one event loop: generous timeouts, so that a loaded machine slows the run instead of failing it
-    connectionManager: {
-      inboundConnectionThreshold: 100_000, maxConnections: 1_000, maxIncomingPendingConnections: 1_000,
-      dialTimeout: 60_000, addressDialTimeout: 60_000, inboundUpgradeTimeout: 60_000
-    },
-    services: {
-      identify: identify(),
-      ping: ping(),
-      dht: kadDHT({
-        protocol: '/oc/kad/1.0.0',
-        clientMode: false,
-        peerInfoMapper: passthroughMapper,
-        validators: { bench: async () => {} },
-        selectors: { bench: () => 0 }
-      })
-    }
-  }))
-}
-for (let i = 1; i < nodes; i++) {
-  const chosen = new Set()
-  while (chosen.size < Math.min(degree, i)) chosen.add(random(i))
-  for (const j of chosen) await peers[i].dial(peers[j].getMultiaddrs()[0])
-}
+const peers = await makeBenchNodes(nodes, () => ({
+  dht: kadDHT({
+    protocol: '/oc/kad/1.0.0',
+    clientMode: false,
+    peerInfoMapper: passthroughMapper,
+    validators: { bench: async () => {} },
+    selectors: { bench: () => 0 }
+  })
+}))
+await dialEarlierNodes(peers, degree, random)
 const nowMs = () => performance.now()
 
 async function lookup (from, target) {
@@ -62,18 +36,20 @@ async function lookup (from, target) {
   let queries = 0
   let hops = 0
   let reached = false
-  for await (const e of from.services.dht.getClosestPeers(target.peerId.toMultihash().bytes)) {
-    if (e.name === 'SEND_QUERY') queries++
-    if (e.name === 'FINAL_PEER' && e.peer.id.equals(target.peerId)) reached = true
-    if (e.name === 'PEER_RESPONSE') {
-      const d = depth.get(e.from.toString()) ?? 1
-      hops = Math.max(hops, d)
-      for (const c of e.closer) {
-        const id = c.id.toString()
-        if (!depth.has(id)) depth.set(id, d + 1)
+  try {
+    for await (const e of from.services.dht.getClosestPeers(target.peerId.toMultihash().bytes)) {
+      if (e.name === 'SEND_QUERY') queries++
+      if (e.name === 'FINAL_PEER' && e.peer.id.equals(target.peerId)) reached = true
+      if (e.name === 'PEER_RESPONSE') {
+        const d = depth.get(e.from.toString()) ?? 1
+        hops = Math.max(hops, d)
+        for (const c of e.closer) {
+          const id = c.id.toString()
+          if (!depth.has(id)) depth.set(id, d + 1)
+        }
       }
     }
-  }
+  } catch {} // a lookup that timed out counts as not reached
   return { queries, hops, reached }
 }
 

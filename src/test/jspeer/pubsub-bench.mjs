@@ -5,14 +5,8 @@
 // warms up, not counted). Prints
 //   {"event":"deliveries","latenciesMs":[..],"expected":N}
 //   node --import ./polyfill.mjs pubsub-bench.mjs [--nodes 50] [--messages 100] [--interval 20] [--degree 3] [--seed 1]
-import { createLibp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
-import { ping } from '@libp2p/ping'
 import { gossipsub } from '@libp2p/gossipsub'
-import { emit, intOpt, mulberry32, parseCli } from './lib.mjs'
+import { dialEarlierNodes, emit, intOpt, makeBenchNodes, mulberry32, parseCli } from './lib.mjs'
 
 const USAGE = 'usage: pubsub-bench.mjs [--nodes N] [--messages N] [--interval MS] [--degree N] [--seed N]'
 const { values } = parseCli(USAGE, {
@@ -26,21 +20,7 @@ const degree = intOpt(USAGE, 'degree', values.degree, 3)
 const random = mulberry32(intOpt(USAGE, 'seed', values.seed, 1))
 const TOPIC = 'bench'
 
-const peers = []
-for (let i = 0; i < nodes; i++) {
-  peers.push(await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    // N nodes share one event loop: generous timeouts, so that a loaded machine slows the run instead of failing it
-    connectionManager: {
-      inboundConnectionThreshold: 100_000, maxConnections: 1_000, maxIncomingPendingConnections: 1_000,
-      dialTimeout: 60_000, addressDialTimeout: 60_000, inboundUpgradeTimeout: 60_000
-    },
-    services: { identify: identify(), ping: ping(), pubsub: gossipsub({ emitSelf: false }) }
-  }))
-}
+const peers = await makeBenchNodes(nodes, () => ({ pubsub: gossipsub({ emitSelf: false }) }))
 const latencies = []
 const warmup = Math.floor(messages / 4) // the first quarter warms up, not counted
 const dec = new TextDecoder()
@@ -52,11 +32,7 @@ for (let i = 1; i < nodes; i++) {
   })
 }
 for (const p of peers) p.services.pubsub.subscribe(TOPIC)
-for (let i = 1; i < nodes; i++) {
-  const chosen = new Set()
-  while (chosen.size < Math.min(degree, i)) chosen.add(random(i))
-  for (const j of chosen) await peers[i].dial(peers[j].getMultiaddrs()[0])
-}
+await dialEarlierNodes(peers, degree, random)
 // the mesh forms at the heartbeats (1 s): wait until every node has a mesh peer on the topic
 const deadline = Date.now() + 120_000
 while (peers.some((p) => p.services.pubsub.getMeshPeers(TOPIC).length === 0) && Date.now() < deadline) {

@@ -1,5 +1,6 @@
 package org.opencloud.discovery.fuzz;
 
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -39,6 +40,20 @@ public final class FuzzChannels {
     /** {@code bytes} in a heap buffer of that allocator, for decoders fed buffers outside a channel. */
     public static io.netty.buffer.ByteBuf buffer(byte[] bytes) {
         return HEAP.heapBuffer(bytes.length).writeBytes(bytes);
+    }
+
+    /**
+     * Writes {@code input} into {@code channel} in the reads {@link #chunks} makes of it, stopping once a handler
+     * closed the channel (at the byte it refused), then rethrows what the pipeline threw.
+     */
+    public static void writeUntilClosed(EmbeddedChannel channel, byte[] input, long seed) {
+        for (byte[] chunk : chunks(input, seed)) {
+            if (!channel.isOpen()) {
+                break;
+            }
+            channel.writeInbound(Unpooled.wrappedBuffer(chunk));
+        }
+        channel.checkException();
     }
 
     /** {@code input} cut at random places chosen by {@code seed}: whole, byte by byte, or in between. */

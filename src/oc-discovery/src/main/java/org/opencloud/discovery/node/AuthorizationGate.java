@@ -8,13 +8,19 @@ import org.opencloud.discovery.propagation.security.Authorization;
 
 /**
  * Refuses blacklisted peers at connection time, right after Noise authenticated them, and streams of a
- * resource protocol the peer may not send as soon as the protocol is agreed, before the node reads them.
+ * resource protocol the peer may not send as soon as the protocol is agreed, before the node reads them: among
+ * them result streams from a peer no open search of this node's went to.
  */
 final class AuthorizationGate implements ConnectionGate, StreamGate {
     private final Authorization authorization;
+    private final String resultProtocol;
+    private final SearchRequests searches;
 
-    AuthorizationGate(Authorization authorization) {
+    /** @param resultProtocol the protocol searched peers send results on, admitted only while {@code searches} wait */
+    AuthorizationGate(Authorization authorization, String resultProtocol, SearchRequests searches) {
         this.authorization = authorization;
+        this.resultProtocol = resultProtocol;
+        this.searches = searches;
     }
 
     @Override
@@ -24,6 +30,8 @@ final class AuthorizationGate implements ConnectionGate, StreamGate {
 
     @Override
     public String refusal(PeerId peer, String protocol) {
-        return authorization.streamRefusal(peer.toString(), protocol);
+        String refusal = authorization.streamRefusal(peer.toString(), protocol);
+        return refusal == null && protocol.equals(resultProtocol) ? searches.resultStreamRefusal(peer.toString())
+                : refusal;
     }
 }

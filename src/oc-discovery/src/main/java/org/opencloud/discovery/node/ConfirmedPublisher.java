@@ -140,6 +140,9 @@ final class ConfirmedPublisher {
                 Thread.currentThread().interrupt();
                 failAll(batch, "the node is stopping", e);
                 continue;
+            } catch (RuntimeException e) { // leaving would keep 'flushing' set: no round trip would ever start again
+                failAll(batch, "cannot ask NATS: " + e, e);
+                continue;
             }
             long reconnects = connection.getStatistics().getReconnects();
             for (Pending waiting : batch) {

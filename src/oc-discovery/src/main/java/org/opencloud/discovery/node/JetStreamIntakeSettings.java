@@ -26,13 +26,13 @@ record JetStreamIntakeSettings(String stream, String consumer, Duration maxAge, 
     static JetStreamIntakeSettings from(PropertiesComponent props, String nodeName) {
         String consumer = props.resolveProperty("oc.jetstream.consumer").filter(c -> !c.isBlank()).orElse(nodeName);
         return new JetStreamIntakeSettings(
-                props.resolveProperty("oc.jetstream.stream").orElse("OC_PROPAGATION"),
+                NodeConfiguration.setting(props, "oc.jetstream.stream"),
                 // a durable name may not hold '.', '*', '>' or white space; a Camel context name may
                 consumer.replaceAll("[^A-Za-z0-9_-]", "_"),
-                Duration.ofMillis(Long.parseLong(props.resolveProperty("oc.jetstream.max-age-ms").orElse("86400000"))),
-                Long.parseLong(props.resolveProperty("oc.jetstream.max-bytes").orElse("1073741824")),
-                Long.parseLong(props.resolveProperty("oc.outbound.queue-size").orElse("10000")),
-                Duration.ofMillis(Long.parseLong(props.resolveProperty("oc.jetstream.ack-wait-ms").orElse("30000"))));
+                NodeConfiguration.millis(props, "oc.jetstream.max-age-ms"),
+                Long.parseLong(NodeConfiguration.setting(props, "oc.jetstream.max-bytes")),
+                Long.parseLong(NodeConfiguration.setting(props, "oc.outbound.queue-size")),
+                NodeConfiguration.millis(props, "oc.jetstream.ack-wait-ms"));
     }
 
     /**

@@ -12,8 +12,11 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.opencloud.discovery.camel.Libp2pComponent;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
+import org.opencloud.discovery.p2p.protocol.pubsub.GossipConfig;
+import org.opencloud.discovery.propagation.catalogue.ResourceCatalogue;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
+import org.opencloud.discovery.propagation.codec.ResourceProtocols;
 import org.opencloud.discovery.propagation.dedup.RecentEventIds;
 import org.opencloud.discovery.propagation.directory.EmbeddedPeerStore;
 import org.opencloud.discovery.propagation.directory.MongoPeerStore;
@@ -23,6 +26,7 @@ import org.opencloud.discovery.propagation.directory.PeerJsonMapper;
 import org.opencloud.discovery.propagation.directory.PeerRecord;
 import org.opencloud.discovery.propagation.directory.PeerStore;
 import org.opencloud.discovery.propagation.directory.SignedNodeRecords;
+import org.opencloud.discovery.propagation.search.PendingSearches;
 import org.opencloud.discovery.propagation.security.Authorization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +44,8 @@ import java.util.function.Supplier;
  * directory (MongoDB at {@code oc.mongo.uri}, or the in-process store under {@code oc.data-dir} when none is set)
  * seeded from {@code oc.peers.file}, the
  * authorization that gates connections, the propagation bean, the inbound routes' confirmed publishing and record of
- * received event ids ({@code oc.inbound.*}), the node's metrics and readiness checks.
+ * received event ids ({@code oc.inbound.*}), the resource catalogue and the search beans ({@link SearchConfiguration}),
+ * the node's metrics and readiness checks.
  */
 public final class NodeConfiguration implements CamelConfiguration {
     /** A node record expiring later than this is refused: nobody's record lives for ever on the DHT. */
@@ -69,10 +74,12 @@ public final class NodeConfiguration implements CamelConfiguration {
 
         resources.store = peerStore(props);
         PeerDirectory directory = new PeerDirectory(resources.store,
-                Duration.ofMillis(Long.parseLong(props.resolveProperty("oc.mongo.cache-ttl-ms").orElse("1000"))));
+                millis(props, "oc.mongo.cache-ttl-ms"));
         PeerDirectorySync sync = new PeerDirectorySync(directory, codec);
         props.resolveProperty("oc.peers.file").filter(f -> !f.isBlank()).ifPresent(f -> sync.seed(Path.of(f)));
-        Authorization authorization = new Authorization(directory);
+        ResourceProtocols protocols = new ResourceProtocols(setting(props, "oc.protocol.planner"),
+                setting(props, "oc.protocol.search"), setting(props, "oc.protocol.search-result"));
+        Authorization authorization = new Authorization(directory, protocols);
         Supplier<Libp2pComponent> libp2p = () -> context.getComponent("libp2p", Libp2pComponent.class);
         Supplier<Host> host = () -> libp2p.get().activeHost();
         NodeMetrics metrics = new NodeMetrics(meterRegistry(context), authorization, host);
@@ -87,7 +94,11 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("peerDirectory", directory);
         context.getRegistry().bind("peerDirectorySync", sync);
         context.getRegistry().bind("authorization", authorization);
-        context.getRegistry().bind("authorizationGate", new AuthorizationGate(authorization));
+        PendingSearches pendingSearches = SearchConfiguration.pendingSearches(props);
+        SearchRequests searchRequests = new SearchRequests(codec, directory, pendingSearches, host, metrics,
+                SearchConfiguration.number(props, "oc.search.max-targets"));
+        context.getRegistry().bind("authorizationGate", new AuthorizationGate(authorization,
+                setting(props, "oc.protocol.search-result"), searchRequests));
         DirectoryPeerResolver resolver = new DirectoryPeerResolver(directory);
         context.getRegistry().bind("peerDirectoryResolver", resolver);
         context.getRegistry().bind("nodeMetrics", metrics);
@@ -106,12 +117,23 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("kadConfig", new KadConfig()
                 .protocolPrefix(setting(props, "oc.dht.prefix"))
                 .validator(NodeRecordValidator.NAMESPACE, new NodeRecordValidator(records)));
+        // gossipsub with go-libp2p-pubsub's defaults and per-peer limits: the search topic of PB_SEARCH all
+        context.getRegistry().bind("gossipConfig", new GossipConfig());
         NodeRecordPublisher nodeRecord = new NodeRecordPublisher(host, () -> libp2p.get().activeDht(), directory,
                 resolver, records, appName, millis(props, "oc.record.lifetime-ms"));
         context.getRegistry().bind("nodeRecord", nodeRecord);
         context.getRegistry().bind("peerSearch", new PeerSearch(directory, new PeerJsonMapper(codec.tolerantJson()),
                 codec, nodeRecord, millis(props, "oc.search.timeout-ms")));
         context.getRegistry().bind("inboundRejections", new InboundRejections(context.createProducerTemplate()));
+        resources.catalogue = SearchConfiguration.catalogue(props);
+        context.getRegistry().bind("ownResources", new OwnResources(resources.catalogue));
+        context.getRegistry().bind("searchRequests", searchRequests);
+        context.getRegistry().bind("resultStreamCuts", new ResultStreamCuts(searchRequests));
+        context.getRegistry().bind("searchAnswers", new SearchAnswers(codec, authorization, directory, nodeRecord,
+                resources.catalogue, SearchConfiguration.rateLimit(props), SearchConfiguration.topicRateLimit(props),
+                () -> host.get().peerId().toString(), metrics, SearchConfiguration.number(props, "oc.search.max-results"),
+                SearchConfiguration.number(props, "oc.search.max-result-bytes"),
+                SearchConfiguration.number(props, "oc.search.max-event-bytes"), millis(props, "oc.search.timeout-ms")));
         NodeReadinessChecks.of(resources.nats, intake, resources.store).forEach(HealthCheckRegistry.get(context)::register);
     }
 
@@ -125,11 +147,11 @@ public final class NodeConfiguration implements CamelConfiguration {
         }
         LOG.info("peer directory: MongoDB at {}", redacted(uri));
         return new MongoPeerStore(uri,
-                props.resolveProperty("oc.mongo.database").orElse(MongoPeerStore.DEFAULT_DATABASE),
-                props.resolveProperty("oc.mongo.collection").orElse(MongoPeerStore.DEFAULT_COLLECTION));
+                setting(props, "oc.mongo.database"),
+                setting(props, "oc.mongo.collection"));
     }
 
-    private static Path dataDir(PropertiesComponent props) {
+    static Path dataDir(PropertiesComponent props) {
         return Path.of(setting(props, "oc.data-dir"));
     }
 
@@ -162,10 +184,14 @@ public final class NodeConfiguration implements CamelConfiguration {
     private static final class Resources extends ServiceSupport {
         private NodeNatsConnection nats;
         private PeerStore store;
+        private ResourceCatalogue catalogue;
         private RecentEventIds receivedIds;
 
         @Override
         protected void doStop() throws Exception {
+            if (catalogue != null) {
+                catalogue.close();
+            }
             if (nats != null) {
                 nats.close();
             }

@@ -133,9 +133,7 @@ public final class NodeMetrics {
 
     /** Rejected messages so far, by reason. */
     public Map<String, Long> rejections() {
-        Map<String, Long> out = new TreeMap<>();
-        registry.find("oc.rejected").counters().forEach(c -> out.put(c.getId().getTag("reason"), (long) c.count()));
-        return out;
+        return countsByReason("oc.rejected");
     }
 
     /** The route configurations' {@code onRedeliveryRef}: counts each retry of a delivery, per partner. */
@@ -150,5 +148,27 @@ public final class NodeMetrics {
     private Counter counter(String name, String description, String... tags) {
         return counters.computeIfAbsent(new CounterKey(name, tags),
                 k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+
+    /** A peer's search this node did not answer (FORGED, TOO_MANY_SEARCHES ...). */
+    public void searchRefused(String reason) {
+        counter("oc.search.refused", "search events from peers refused, not answered", "reason", reason).increment();
+    }
+
+    /** A result stream of a peer cut (UNSOLICITED, TOO_MANY_RESULTS, OVERSIZED ...): the rest of it is not read. */
+    public void searchResultsCut(String reason) {
+        counter("oc.search.results.cut", "search result streams cut", "reason", reason).increment();
+    }
+
+    /** A peer that a search event, or an answer to one, did not reach. */
+    public void searchUnreached() {
+        counter("oc.search.unreached", "search events or answers a peer did not take").increment();
+    }
+
+    /** Counts so far of counter {@code name} ({@code oc.search.refused} ...), by reason. */
+    public Map<String, Long> countsByReason(String name) {
+        Map<String, Long> out = new TreeMap<>();
+        registry.find(name).counters().forEach(c -> out.put(c.getId().getTag("reason"), (long) c.count()));
+        return out;
     }
 }

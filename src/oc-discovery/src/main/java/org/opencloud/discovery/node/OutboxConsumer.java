@@ -160,6 +160,14 @@ final class OutboxConsumer extends DefaultConsumer {
      * outbox, for when they are partners again), held messages marked in progress, depths read from the server.
      */
     private void tick() {
+        try {
+            stopFormerPartnersAndKeepHeldAlive();
+        } catch (RuntimeException e) { // the directory unreachable, say: a periodic task that threw would never run again
+            LOG.warn("outbox upkeep failed, tried again in a third of the ack wait: {}", e.toString());
+        }
+    }
+
+    private void stopFormerPartnersAndKeepHeldAlive() {
         Set<String> partners = Set.copyOf(outbox.partners());
         lanes.values().removeIf(lane -> {
             boolean removed = !partners.contains(lane.partner());

@@ -6,6 +6,7 @@ import org.apache.camel.Headers;
 import org.opencloud.discovery.camel.Libp2pConstants;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
+import org.opencloud.discovery.propagation.codec.Action;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
 import org.opencloud.discovery.propagation.codec.PropagationRequest;
 import org.opencloud.discovery.propagation.codec.StreamEvent;
@@ -108,8 +109,8 @@ public final class PropagationRouting {
      */
     public byte[] accept(@Header(Libp2pConstants.PROTOCOL) String protocol,
                          @Header(Libp2pConstants.PEER_ID) String peer, byte[] body, @Headers Map<String, Object> headers) {
-        authorization.authorizeProtocol(peer, protocol);
-        StreamEvent event = codec.decodeInboundEvent(protocol, body);
+        Action action = authorization.authorizeProtocol(peer, protocol);
+        StreamEvent event = codec.decodeInboundEvent(action, body);
         if (event.id() != null) { // a stream on this node's NATS keeps each event once within its duplicate window
             headers.put(NATS_MSG_ID, peer + ":" + event.id());
         }

@@ -34,7 +34,15 @@ public class PropagationException extends RuntimeException {
         /** Anything from a BLACKLIST peer. */
         BLACKLISTED,
         /** A peer absent from the directory asked for something only known peers may do. */
-        UNKNOWN_PEER
+        UNKNOWN_PEER,
+        /** A search event whose signature is missing, bad, or not its sender's. */
+        FORGED,
+        /** A peer that sent more searches a second than this node answers. */
+        TOO_MANY_SEARCHES,
+        /** A search result for no search of this node's to that peer, or not of its data type, or not the peer's own. */
+        UNSOLICITED,
+        /** More results from one peer for one search than this node takes. */
+        TOO_MANY_RESULTS
     }
 
     private final Reason reason;

@@ -10,11 +10,12 @@ import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.opencloud.discovery.p2p.protocol.kad.ClosestPeers;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
 import org.opencloud.discovery.p2p.protocol.kad.KadDht;
-import org.opencloud.discovery.p2p.protocol.kad.RecordValidator;
+import org.opencloud.discovery.p2p.protocol.kad.AnyValueValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * (node i dials {@code --degree} earlier ones chosen by the same generator, then every node looks up its own
  * id), then the same measurements: {@code --lookups} FIND_NODE lookups of random peers to the k closest, and as
  * many GET_VALUE of one record, each to completion; then gossipsub on the same shape of network
- * ({@link GossipsubLatency}). Printed as one table with Java/js ratios against the aim (2×). Run by {@code src/test/bench/run.sh discovery}. Speed is reported, never asserted.
+ * ({@link GossipsubLatency}); then the search round trip across real nodes ({@link SearchRoundTrip}, Java only).
+ * Printed as one table with Java/js ratios against the aim (2×). Run by {@code src/test/bench/run.sh discovery}. Speed is reported, never asserted.
  */
 public final class DiscoveryBenchmark {
     private static final Logger LOG = LoggerFactory.getLogger(DiscoveryBenchmark.class);
@@ -63,19 +65,25 @@ public final class DiscoveryBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = PerfClient.options(args, List.of("nodes", "lookups", "messages", "degree", "seed"));
+        Map<String, String> options = PerfClient.options(args, List.of("nodes", "lookups", "messages", "degree", "seed",
+                "answerers", "searches"));
         int nodes = Integer.parseInt(options.getOrDefault("nodes", "50"));
         int lookups = Integer.parseInt(options.getOrDefault("lookups", "200"));
         int messages = Integer.parseInt(options.getOrDefault("messages", "200"));
         int degree = Integer.parseInt(options.getOrDefault("degree", "3"));
         int seed = Integer.parseInt(options.getOrDefault("seed", "1"));
+        int answerers = Integer.parseInt(options.getOrDefault("answerers", "10"));
+        int searches = Integer.parseInt(options.getOrDefault("searches", "100"));
 
-        System.out.print(table(nodes, run(new Sizes(nodes, lookups, messages, degree, seed))));
+        System.out.print(table(nodes, run(new Sizes(nodes, lookups, messages, degree, seed, answerers, searches))));
         System.exit(0);
     }
 
-    /** How large a run is: its nodes, lookups and gossipsub messages, and how its network is built. */
-    record Sizes(int nodes, int lookups, int messages, int degree, int seed) {
+    /**
+     * How large a run is: its nodes, lookups and gossipsub messages, and how its network is built; the searches of
+     * each type and the nodes that answer them.
+     */
+    record Sizes(int nodes, int lookups, int messages, int degree, int seed, int answerers, int searches) {
     }
 
     /** The Java rows, then the js rows, of one run. */
@@ -85,6 +93,7 @@ public final class DiscoveryBenchmark {
         JsPeer.install();
         rows.addAll(js(sizes.nodes(), sizes.lookups(), sizes.degree(), sizes.seed()));
         rows.add(GossipsubLatency.js(sizes));
+        rows.addAll(SearchRoundTrip.java(sizes.answerers(), sizes.searches(), Path.of("target/discovery-benchmark")));
         return rows;
     }
 
@@ -93,7 +102,7 @@ public final class DiscoveryBenchmark {
         Mulberry32 random = new Mulberry32(seed);
         List<Host> hosts = new ArrayList<>();
         List<KadDht> dhts = new ArrayList<>();
-        KadConfig config = new KadConfig().validator("bench", new AnyValue()).refreshInterval(Duration.ZERO)
+        KadConfig config = new KadConfig().validator("bench", new AnyValueValidator()).refreshInterval(Duration.ZERO)
                 .lookupTimeout(LOOKUP_TIMEOUT);
         try {
             for (int i = 0; i < nodes; i++) {
@@ -190,11 +199,12 @@ public final class DiscoveryBenchmark {
 
     static String table(int nodes, List<Row> rows) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "| %d nodes on loopback         | samples |   p50 ms |   p99 ms | queries | hops |     found |%n", nodes));
+        out.append(String.format(Locale.ROOT, "| %-32s | samples |   p50 ms |   p99 ms | queries | hops |     found |%n",
+                nodes + " nodes on loopback"));
         for (Row r : rows) {
             long[] sorted = r.latencies().clone();
             Arrays.sort(sorted);
-            out.append(String.format(Locale.ROOT, "| %-28s | %7d | %8.2f | %8.2f | %7s | %4s | %9s |%n", r.what(),
+            out.append(String.format(Locale.ROOT, "| %-32s | %7d | %8.2f | %8.2f | %7s | %4s | %9s |%n", r.what(),
                     sorted.length, Measurement.percentileMillis(sorted, 0.50), Measurement.percentileMillis(sorted, 0.99),
                     Double.isNaN(r.queries()) ? "-" : String.format(Locale.ROOT, "%.1f", r.queries()),
                     Double.isNaN(r.hops()) ? "-" : String.format(Locale.ROOT, "%.2f", r.hops()), r.found() + "/" + r.expected()));
@@ -208,6 +218,10 @@ public final class DiscoveryBenchmark {
                         ratio >= 2 ? "PASS" : "FAIL"));
             }
         }
+        if (rows.stream().anyMatch(r -> r.what().contains(SearchRoundTrip.WHAT))) {
+            out.append(SearchRoundTrip.WHAT + " (PB_SEARCH on A's NATS to the last answering node's result on A's NATS):"
+                    + " no js column, js-libp2p has no OpenCloud search protocol\n");
+        }
         return out.toString();
     }
 
@@ -215,17 +229,5 @@ public final class DiscoveryBenchmark {
         long[] sorted = r.latencies().clone();
         Arrays.sort(sorted);
         return Measurement.percentileMillis(sorted, 0.50);
-    }
-
-    /** Any value under {@code /bench/} is valid; the first of several is taken. */
-    private static final class AnyValue implements RecordValidator {
-        @Override
-        public void validate(String key, byte[] value) {
-        }
-
-        @Override
-        public int select(String key, List<byte[]> values) {
-            return 0;
-        }
     }
 }

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,23 +78,12 @@ class ComposeEnvironmentTest {
     Path dir;
     private final ComposeFile compose = ComposeFile.read(COMPOSE);
     /** Everything started, closed last first. */
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
     private final Map<String, String> addresses = new LinkedHashMap<>();
 
     @AfterEach
     void stopEverything() throws Exception {
-        Collections.reverse(running);
-        Exception failure = null;
-        for (AutoCloseable closeable : running) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                failure = failure == null ? e : failure;
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        running.closeAll();
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.opencloud.discovery.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamConfiguration;
@@ -12,17 +11,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,13 +42,11 @@ class DurableIntakeTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.closeAll();
     }
 
     @Test
@@ -69,18 +61,18 @@ class DurableIntakeTest {
             onBsStream.addStream(StreamConfiguration.builder().name("B_RESOURCES").subjects("CREATE_RESOURCE")
                     .duplicateWindow(Duration.ofMinutes(2)).build());
             long started = System.nanoTime();
-            Publisher publisher = new Publisher(app, false);
+            PacedPublisher publisher = PacedPublisher.plain(app, PacedPublisher.creates(EVENTS), RATE);
             publisher.awaitPublished(EVENTS * 3 / 10);
             pair.a.kill();
             pair.a.start(); // while the app goes on publishing on A's NATS
             pair.a.process().awaitReady();
-            Set<String> accepted = publisher.done.get();
+            Set<String> accepted = ids(publisher.accepted());
             onB.awaitAll(accepted, ARRIVAL);
             report("A killed (SIGKILL) and restarted", accepted, onB, started);
             assertEquals(accepted.size(), onBsStream.getStreamInfo("B_RESOURCES").getStreamState().getMsgCount(),
                     "B's stream keeps each event once, however often A sent it");
             // they went through B's outbox on A's NATS, which holds nothing more (B acknowledged every one)
-            ConsumerInfo outbox = pair.a.outboxOf(pair.b.peerId());
+            ConsumerInfo outbox = pair.a.drainedOutboxOf("OC_OUTBOX", pair.b.peerId(), ARRIVAL);
             assertEquals(0, outbox.getNumPending() + outbox.getNumAckPending(), outbox::toString);
             assertTrue(outbox.getDelivered().getStreamSequence() >= accepted.size(), outbox::toString);
         }
@@ -91,12 +83,12 @@ class DurableIntakeTest {
         Pair pair = startPair();
         try (Connection app = CreatedResources.connect(pair.a.nats()); CreatedResources onB = new CreatedResources(pair.b.nats())) {
             long started = System.nanoTime();
-            Publisher publisher = new Publisher(app, true);
+            PacedPublisher publisher = PacedPublisher.confirmed(app, PacedPublisher.creates(EVENTS), RATE);
             publisher.awaitPublished(EVENTS * 3 / 10);
             pair.a.nats().stop();
             NodeFixture.sleep(Duration.ofSeconds(2)); // the outage
             pair.a.nats().start(); // same port, same store
-            Set<String> accepted = publisher.done.get();
+            Set<String> accepted = ids(publisher.accepted());
             assertTrue(accepted.size() >= EVENTS * 3 / 10, "A's NATS accepted only " + accepted.size());
             onB.awaitAll(accepted, ARRIVAL);
             report("A's nats-server stopped and started", accepted, onB, started);
@@ -144,72 +136,12 @@ class DurableIntakeTest {
     private record Pair(DurableNode a, DurableNode b) {
     }
 
-    // ------------------------------------------------------------------ the app on A, the observer on B
+    // ------------------------------------------------------------------ the app's events
 
-    /**
-     * Publishes {@value #EVENTS} PB_CREATE events at {@value #RATE} a second in the background, as an app does
-     * (plain NATS), or with a JetStream publish whose acknowledgement says that the server accepted the event;
-     * the ids of those it accepted.
-     */
-    private static final class Publisher {
-        private final AtomicInteger published = new AtomicInteger();
-        private final CompletableFuture<Set<String>> done;
-
-        Publisher(Connection app, boolean confirmed) {
-            JetStream jetStream = confirmed ? jetStream(app) : null;
-            done = CompletableFuture.supplyAsync(() -> {
-                Set<String> accepted = new TreeSet<>();
-                long start = System.nanoTime();
-                for (int i = 0; i < EVENTS; i++) {
-                    NodeFixture.sleep(Duration.ofNanos(Math.max(0, start + i * 1_000_000_000L / RATE - System.nanoTime())));
-                    String id = "r-" + i;
-                    byte[] event = propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
-                            "{\"id\":\"" + id + "\"}", false).getBytes(StandardCharsets.UTF_8);
-                    if (jetStream == null) {
-                        app.publish("PROPALGATION_EVENT", event);
-                        accepted.add(id);
-                    } else if (confirmedPublish(jetStream, event)) {
-                        accepted.add(id);
-                    }
-                    published.incrementAndGet();
-                }
-                flush(app);
-                return accepted;
-            });
-        }
-
-        private static JetStream jetStream(Connection app) {
-            try {
-                return app.jetStream();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        /** False when the server did not say it stored the event (it was down): not counted as accepted. */
-        private static boolean confirmedPublish(JetStream jetStream, byte[] event) {
-            try {
-                jetStream.publish("PROPALGATION_EVENT", event);
-                return true;
-            } catch (Exception serverDown) {
-                return false;
-            }
-        }
-
-        private static void flush(Connection app) {
-            try {
-                app.flush(Duration.ofSeconds(10));
-            } catch (Exception e) {
-                throw new IllegalStateException("the app's events did not reach A's NATS", e);
-            }
-        }
-
-        void awaitPublished(int count) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (published.get() < count) {
-                assertTrue(System.nanoTime() < deadline, "published only " + published.get());
-                NodeFixture.sleep(Duration.ofMillis(10));
-            }
-        }
+    /** The resource ids of the events A's NATS accepted. */
+    private static Set<String> ids(Set<Integer> accepted) {
+        Set<String> ids = new TreeSet<>();
+        accepted.forEach(i -> ids.add("r-" + i));
+        return ids;
     }
 }

@@ -11,6 +11,7 @@ import org.opencloud.discovery.p2p.core.PrivateKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,9 @@ final class DurableNode implements AutoCloseable {
     private final Path home;
     private final PrivateKey identity = PrivateKey.generate();
     private final int p2pPort = NodeFixture.freePort();
+    // one port for every start, as its nats-server keeps its own: a port picked anew at a restart could be the one
+    // its nats-server left free while it was down, and the restarted node would then talk HTTP to itself as NATS
+    private final int managementPort = NodeFixture.freePort();
     private final NatsServerProcess nats;
     private final Map<String, String> settings = new HashMap<>();
     private NodeProcess process;
@@ -78,17 +82,26 @@ final class DurableNode implements AutoCloseable {
         return home.resolve(name + ".log");
     }
 
-    /** This node's outbox consumer for {@code partner} on its NATS (stream OC_OUTBOX): what it still holds for it. */
-    ConsumerInfo outboxOf(String partner) throws Exception {
-        return outboxOf("OC_OUTBOX", partner);
-    }
-
     /** This node's outbox consumer for {@code partner} in {@code stream} on its NATS. */
-    ConsumerInfo outboxOf(String stream, String partner) throws Exception {
+    private ConsumerInfo outboxOf(String stream, String partner) throws Exception {
         try (Connection connection = Nats.connect(new Options.Builder().server(nats.url())
                 .connectionName(NodeFixture.TEST_CLIENT).build())) {
             return connection.jetStreamManagement().getConsumerInfo(stream, name + "-" + partner);
         }
+    }
+
+    /**
+     * This node's outbox consumer for {@code partner} in {@code stream}, once it holds nothing more or {@code within}
+     * passed: the partner's confirmations reach the outbox as acknowledgements a moment after the events arrived.
+     */
+    ConsumerInfo drainedOutboxOf(String stream, String partner, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        ConsumerInfo info = outboxOf(stream, partner);
+        while (info.getNumPending() + info.getNumAckPending() > 0 && System.nanoTime() < deadline) {
+            NodeFixture.sleep(Duration.ofMillis(100));
+            info = outboxOf(stream, partner);
+        }
+        return info;
     }
 
     /** A stream's configuration on this node's NATS. */
@@ -110,7 +123,7 @@ final class DurableNode implements AutoCloseable {
                 "CAMEL_COMPONENT_LIBP2P_IDENTITYKEYFILE", home.resolve("identity.key").toString(),
                 "CAMEL_MAIN_ROUTESRELOADENABLED", "false",
                 "CAMEL_MANAGEMENT_ENABLED", "true"));
-        environment.put("CAMEL_MANAGEMENT_PORT", String.valueOf(NodeFixture.freePort()));
+        environment.put("CAMEL_MANAGEMENT_PORT", String.valueOf(managementPort));
         environment.putAll(settings);
         process = new NodeProcess(name, environment, log(), List.of("run"));
         return this;

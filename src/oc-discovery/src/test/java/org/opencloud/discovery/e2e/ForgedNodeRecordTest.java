@@ -13,7 +13,7 @@ import org.opencloud.discovery.p2p.host.HostConfig;
 import org.opencloud.discovery.p2p.protocol.StandardProtocols;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
 import org.opencloud.discovery.p2p.protocol.kad.KadDht;
-import org.opencloud.discovery.p2p.protocol.kad.RecordValidator;
+import org.opencloud.discovery.p2p.protocol.kad.AnyValueValidator;
 import org.opencloud.discovery.propagation.codec.CodecTable;
 import org.opencloud.discovery.propagation.codec.TolerantJson;
 import org.opencloud.discovery.propagation.directory.PeerRecord;
@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -51,7 +50,7 @@ class ForgedNodeRecordTest {
     static Path dir;
     private static NodeFixture a;
     private static NodeFixture b;
-    private static final List<AutoCloseable> liars = new ArrayList<>();
+    private static final Running liars = new Running();
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,7 +62,7 @@ class ForgedNodeRecordTest {
 
     @AfterAll
     static void stop() throws Exception {
-        NodeFixture.closeAll(liars.toArray(AutoCloseable[]::new));
+        liars.closeAll();
         NodeFixture.closeAll(a, b);
     }
 
@@ -102,8 +101,8 @@ class ForgedNodeRecordTest {
     private static Host liar(Function<Host, byte[]> forge) throws Exception {
         Host host = started();
         KadDht dht = KadDht.install(host, StandardProtocols.install(host),
-                new KadConfig().validator("node", new AnyValue()).refreshInterval(Duration.ZERO));
-        liars.add(0, dht);
+                new KadConfig().validator("node", new AnyValueValidator()).refreshInterval(Duration.ZERO));
+        liars.add(dht);
         for (NodeFixture node : List.of(a, b)) {
             host.connect(Multiaddr.of(node.address())).get(10, TimeUnit.SECONDS);
         }
@@ -133,17 +132,5 @@ class ForgedNodeRecordTest {
 
     private static KadDht dht(NodeFixture node) {
         return node.node().context().getComponent("libp2p", Libp2pComponent.class).activeDht();
-    }
-
-    /** Takes any value; of several, the first. */
-    private static final class AnyValue implements RecordValidator {
-        @Override
-        public void validate(String key, byte[] value) {
-        }
-
-        @Override
-        public int select(String key, List<byte[]> values) {
-            return 0;
-        }
     }
 }

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,6 +64,8 @@ final class NodeFixture implements AutoCloseable {
     private static final Set<String> NODE_SUBJECTS_JETSTREAM = Set.of("CREATE_RESOURCE", "REMOVE_RESOURCE");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Random RANDOM = new Random();
+    /** Ports handed out in this JVM: a probed port is free only until someone binds it, so never hand it out twice. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final Path dir;
@@ -239,11 +242,15 @@ final class NodeFixture implements AutoCloseable {
     /**
      * A loopback port nobody listens on now. Taken below Linux's ephemeral range (32768-60999): a port the
      * kernel handed out there could be taken again as the local port of any outgoing connection
-     * (NATS, Mongo, libp2p dials) before the node binds it.
+     * (NATS, Mongo, libp2p dials) before the node binds it. Each port is handed out once per JVM: a test that
+     * builds sixteen nodes before starting them would otherwise, now and then, give two of them the same port.
      */
     static int freePort() throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int candidate = 20000 + RANDOM.nextInt(12000);
+            if (!HANDED_OUT.add(candidate)) {
+                continue;
+            }
             try (ServerSocket probe = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
                 return probe.getLocalPort();
             } catch (BindException taken) {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,13 +38,11 @@ class OutboxLoadTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.closeAll();
     }
 
     @Test
@@ -76,18 +73,17 @@ class OutboxLoadTest {
         }
 
         int events = rate * seconds;
-        CompletableFuture<ProcessUsage> quarterIn = null;
+        List<byte[]> load = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            load.add(event(i));
+        }
         try (Connection app = Nats.connect(new Options.Builder().server(a.nats().url())
                 .connectionName(NodeFixture.TEST_CLIENT).build())) {
             long start = System.nanoTime();
-            for (int i = 0; i < events; i++) {
-                NodeFixture.sleep(Duration.ofNanos(Math.max(0, start + i * 1_000_000_000L / rate - System.nanoTime())));
-                app.publish("PROPALGATION_EVENT", event(i));
-                if (i == events / 4) { // beside the publishing, which must keep its pace
-                    quarterIn = CompletableFuture.supplyAsync(() -> ProcessUsage.of(a.process().pid()));
-                }
-            }
-            app.flush(Duration.ofSeconds(10));
+            PacedPublisher publisher = PacedPublisher.plain(app, load, rate);
+            publisher.awaitPublished(events / 4);
+            ProcessSnapshot quarter = ProcessSnapshot.take(a.process().pid()); // the publisher keeps its pace meanwhile
+            publisher.accepted();
             double publishSeconds = (System.nanoTime() - start) / 1e9;
             // generous: the rate is not asserted, only that everything arrives (the suite shares its cores)
             long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
@@ -95,8 +91,7 @@ class OutboxLoadTest {
                 NodeFixture.sleep(Duration.ofMillis(100));
             }
             double deliveredSeconds = (System.nanoTime() - start) / 1e9;
-            ProcessUsage quarter = quarterIn.join();
-            ProcessUsage end = ProcessUsage.of(a.process().pid());
+            ProcessSnapshot end = ProcessSnapshot.take(a.process().pid());
             System.out.printf("%d partners, %d events of %d bytes published at %.0f/s over %.1f s; every partner had "
                             + "them after %.1f s (%.0f deliveries/s); A a quarter in: %s; at the end: %s%n", PARTNERS,
                     events, RESOURCE_BYTES, events / publishSeconds, publishSeconds, deliveredSeconds,

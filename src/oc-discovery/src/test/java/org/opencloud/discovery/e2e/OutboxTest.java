@@ -21,10 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,13 +46,11 @@ class OutboxTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.closeAll();
     }
 
     @Test
@@ -87,7 +83,7 @@ class OutboxTest {
                 expired.add(decodedPayload(json(error).path("payload")).path("id").asText());
             }
             assertEquals(events, expired.size(), "each event expired once: " + expired);
-            ConsumerInfo left = a.outboxOf("OPS_OUTBOX", downPeer);
+            ConsumerInfo left = a.drainedOutboxOf("OPS_OUTBOX", downPeer, NodeFixture.WAIT);
             assertEquals(0, left.getNumPending() + left.getNumAckPending(), "the down partner's outbox is empty");
             assertEquals(4, left.getConsumerConfiguration().getMaxAckPending(), "in flight per partner");
             StreamConfiguration stream = a.stream("OPS_OUTBOX");
@@ -118,7 +114,7 @@ class OutboxTest {
                 arrivals.connection.jetStreamManagement().addStream(StreamConfiguration.builder().name("RESOURCES")
                         .subjects("CREATE_RESOURCE").duplicateWindow(Duration.ofMinutes(2)).build());
             }
-            Publisher publisher = new Publisher(app, events, 500);
+            PacedPublisher publisher = PacedPublisher.plain(app, events, 500);
             publisher.awaitPublished(events.size() * 3 / 10);
             b.kill(); // a crash: B's streams break mid-way, its NATS stays
             c.stop(); // an orderly stop: unreachable for a while
@@ -126,7 +122,7 @@ class OutboxTest {
             b.start();
             publisher.awaitPublished(events.size() * 8 / 10);
             c.start();
-            publisher.done.get();
+            publisher.accepted();
             for (Arrivals arrivals : List.of(onB, onC)) {
                 arrivals.await(() -> arrivals.distinct().size() == events.size(), "every event on " + arrivals.subject);
                 System.out.printf("%s: %d events, %d distinct arrived (%d messages, %d twice), %d creates again after"
@@ -190,36 +186,6 @@ class OutboxTest {
             }
         }
         return events;
-    }
-
-    /** Publishes the events at {@code rate} a second in the background, with plain NATS, as an app does. */
-    private static final class Publisher {
-        private final AtomicInteger published = new AtomicInteger();
-        private final CompletableFuture<Void> done;
-
-        Publisher(Connection app, List<byte[]> events, int rate) {
-            done = CompletableFuture.runAsync(() -> {
-                long start = System.nanoTime();
-                for (int i = 0; i < events.size(); i++) {
-                    NodeFixture.sleep(Duration.ofNanos(Math.max(0, start + i * 1_000_000_000L / rate - System.nanoTime())));
-                    app.publish("PROPALGATION_EVENT", events.get(i));
-                    published.incrementAndGet();
-                }
-                try {
-                    app.flush(Duration.ofSeconds(10));
-                } catch (Exception e) {
-                    throw new IllegalStateException("the events did not reach A's NATS", e);
-                }
-            });
-        }
-
-        void awaitPublished(int count) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (published.get() < count) {
-                assertTrue(System.nanoTime() < deadline, "published only " + published.get());
-                NodeFixture.sleep(Duration.ofMillis(10));
-            }
-        }
     }
 
     /** What arrives on one subject of a node's NATS, in order: each resource id with its version. */

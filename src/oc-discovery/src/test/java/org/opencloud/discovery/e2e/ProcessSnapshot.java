@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * What a node running as its own process holds, read from outside: RSS and threads from
  * {@code /proc/<pid>/status}, file descriptors from {@code /proc/<pid>/fd}, heap after a full GC from
  * {@code jcmd GC.heap_info}, and direct memory as native memory tracking's "Other" category (the JDK's
- * direct buffers and Netty's own off-heap buffers; the node must run with
+ * direct buffers and Netty's own off-heap buffers; -1 unless the node runs with
  * {@code -XX:NativeMemoryTracking=summary}).
  */
 record ProcessSnapshot(long rssKib, long heapAfterGcKib, long directKib, long threads, long fds) {
@@ -26,7 +26,12 @@ record ProcessSnapshot(long rssKib, long heapAfterGcKib, long directKib, long th
         jcmd(pid, "GC.run");
         List<String> status = readLines(Path.of("/proc", String.valueOf(pid), "status"));
         return new ProcessSnapshot(field(status, "VmRSS:"), match(HEAP_USED, jcmd(pid, "GC.heap_info")),
-                match(OTHER, jcmd(pid, "VM.native_memory", "summary")), field(status, "Threads:"), fds(pid));
+                direct(pid), field(status, "Threads:"), fds(pid));
+    }
+
+    private static long direct(long pid) {
+        String summary = jcmd(pid, "VM.native_memory", "summary");
+        return summary.contains("Native memory tracking is not enabled") ? -1 : match(OTHER, summary);
     }
 
     private static long field(List<String> status, String name) {
@@ -79,7 +84,7 @@ record ProcessSnapshot(long rssKib, long heapAfterGcKib, long directKib, long th
 
     @Override
     public String toString() {
-        return String.format("RSS %d MiB, heap after GC %d MiB, direct %d MiB, %d threads, %d fds",
-                rssKib >> 10, heapAfterGcKib >> 10, directKib >> 10, threads, fds);
+        return String.format("RSS %d MiB, heap after GC %d MiB, direct %s, %d threads, %d fds", rssKib >> 10,
+                heapAfterGcKib >> 10, directKib < 0 ? "untracked" : (directKib >> 10) + " MiB", threads, fds);
     }
 }

@@ -1,6 +1,5 @@
 package org.opencloud.discovery.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.api.StreamConfiguration;
@@ -11,24 +10,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
 import static org.opencloud.discovery.e2e.NodeFixture.json;
-import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
 /**
  * Issue 9, the receiver confirms only what its NATS accepted, with real processes: nodes A → B in JVMs of their
@@ -48,13 +42,11 @@ class ReceiverNatsOutageTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.closeAll();
     }
 
     @ParameterizedTest(name = "stream on B''s NATS: {0}")
@@ -76,11 +68,10 @@ class ReceiverNatsOutageTest {
                 onB.connection().jetStreamManagement().addStream(StreamConfiguration.builder().name("B_RESOURCES")
                         .subjects("CREATE_RESOURCE").duplicateWindow(Duration.ofMinutes(2)).build());
             }
-            AtomicInteger published = new AtomicInteger();
             String unconfirmed = "oc_events_unconfirmed_total{peer=\"" + a.peerId() + "\"}";
-            CompletableFuture<Void> outage = CompletableFuture.runAsync(() -> outage(b, published, unconfirmed));
-            publish(app, published);
-            outage.get(2, TimeUnit.MINUTES);
+            PacedPublisher publisher = PacedPublisher.plain(app, PacedPublisher.creates(EVENTS), RATE);
+            outage(b, publisher, unconfirmed);
+            publisher.accepted();
 
             Set<String> all = new TreeSet<>();
             for (int i = 0; i < EVENTS; i++) {
@@ -116,28 +107,14 @@ class ReceiverNatsOutageTest {
         }
     }
 
-    /** Publishes the events at {@value #RATE} a second, as an app does (plain NATS). */
-    private static void publish(Connection app, AtomicInteger published) throws Exception {
-        long start = System.nanoTime();
-        for (int i = 0; i < EVENTS; i++) {
-            NodeFixture.sleep(Duration.ofNanos(Math.max(0, start + i * 1_000_000_000L / RATE - System.nanoTime())));
-            app.publish("PROPALGATION_EVENT", propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
-                    "{\"id\":\"r-" + i + "\"}", false).getBytes(StandardCharsets.UTF_8));
-            published.incrementAndGet();
-        }
-        app.flush(Duration.ofSeconds(10));
-    }
-
     /**
      * At a fifth of the run, B's nats-server stops; a third of the outage later B's node is killed and started again
      * (it starts without its NATS). The server starts again, on the same port and store, after the outage and once
      * B's new process has reset a stream of A's because its NATS was down ({@code unconfirmed}, B's metric).
      */
-    private static void outage(DurableNode b, AtomicInteger published, String unconfirmed) {
+    private static void outage(DurableNode b, PacedPublisher publisher, String unconfirmed) {
         try {
-            while (published.get() < EVENTS / 5) {
-                NodeFixture.sleep(Duration.ofMillis(10));
-            }
+            publisher.awaitPublished(EVENTS / 5);
             long stopped = System.nanoTime();
             b.nats().stop();
             NodeFixture.sleep(Duration.ofSeconds(OUTAGE_SECONDS / 3)); // the outage, as the scenario has it

@@ -152,7 +152,7 @@ public final class MuxedStreamNegotiator implements MuxedStream.Listener {
         releaseCumulation();
         cancelTimeout();
         if (selected.tryFailure(error)) {
-            LOG.warn("stream {} multistream negotiation failed, resetting: {}", stream.id(), error.getMessage());
+            LOG.debug("stream {} multistream negotiation failed, resetting: {}", stream.id(), error.getMessage());
             stream.reset();
         }
     }

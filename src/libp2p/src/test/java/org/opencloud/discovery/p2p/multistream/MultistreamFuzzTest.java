@@ -99,13 +99,7 @@ class MultistreamFuzzTest {
             channel.pipeline().addLast(new MultistreamHandler(
                     MultistreamNegotiation.responder(Set.of("/noise")::contains), selected));
             try {
-                for (byte[] chunk : FuzzChannels.chunks(bytes, chunking)) {
-                    if (!channel.isOpen()) {
-                        break;
-                    }
-                    channel.writeInbound(Unpooled.wrappedBuffer(chunk));
-                }
-                channel.checkException();
+                FuzzChannels.writeUntilClosed(channel, bytes, chunking);
                 if (selected.isSuccess()) {
                     assertEquals("/noise", selected.getNow());
                 } else if (selected.isDone()) {

@@ -1,8 +1,5 @@
 package org.opencloud.discovery.p2p.multistream;
 
-import org.opencloud.discovery.p2p.rcmgr.Direction;
-import org.opencloud.discovery.p2p.rcmgr.StreamScope;
-import org.opencloud.discovery.p2p.rcmgr.TestScopes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +11,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
+import org.opencloud.discovery.p2p.mux.RecordingMuxedStream;
 
 class MultistreamMuxedStreamTest {
     /** {@code /ipfs/ping/1.0.0} framed. */
@@ -32,7 +29,7 @@ class MultistreamMuxedStreamTest {
 
     /** Only lends its event loop, which runs scheduled tasks under test control. */
     private final EmbeddedChannel loop = new EmbeddedChannel();
-    private final FakeStream stream = new FakeStream(loop.eventLoop());
+    private final RecordingMuxedStream stream = new RecordingMuxedStream(3, loop.eventLoop());
     private final StringBuilder delivered = new StringBuilder();
 
     @AfterEach
@@ -43,14 +40,14 @@ class MultistreamMuxedStreamTest {
     @Test
     void responderHandsLeftoverBytesToTheSelectedProtocol() {
         Future<String> selected = negotiateAsResponder();
-        assertEquals(HEADER_HEX, stream.written.toString());
+        assertEquals(HEADER_HEX, stream.written());
 
         // go's lazy initiator: header, proposal and the ping payload in one write, split across frames
         String input = HEADER_HEX + KAD_HEX + PING_HEX + PING_PAYLOAD_HEX;
-        stream.listener.onData(stream, hex(input.substring(0, 22)));
-        stream.listener.onData(stream, hex(input.substring(22)));
+        stream.listener().onData(stream, hex(input.substring(0, 22)));
+        stream.listener().onData(stream, hex(input.substring(22)));
 
-        assertEquals(HEADER_HEX + NA_HEX + PING_HEX, stream.written.toString());
+        assertEquals(HEADER_HEX + NA_HEX + PING_HEX, stream.written());
         assertEquals("/ipfs/ping/1.0.0", selected.getNow());
         assertEquals(PING_PAYLOAD_HEX, delivered.toString());
     }
@@ -59,10 +56,10 @@ class MultistreamMuxedStreamTest {
     void violationResetsTheStream() {
         Future<String> selected = negotiateAsResponder();
 
-        stream.listener.onData(stream, hex(PING_HEX));
+        stream.listener().onData(stream, hex(PING_HEX));
 
         assertEquals("expected /multistream/1.0.0, got '/ipfs/ping/1.0.0'", selected.cause().getMessage());
-        assertTrue(stream.reset);
+        assertTrue(stream.wasReset());
     }
 
     @Test
@@ -74,14 +71,14 @@ class MultistreamMuxedStreamTest {
         loop.runScheduledPendingTasks();
 
         assertEquals("multistream negotiation timed out after PT1S", selected.cause().getMessage());
-        assertTrue(stream.reset);
+        assertTrue(stream.wasReset());
     }
 
     @Test
     void remoteCloseBeforeSelectionFails() {
         Future<String> selected = negotiateAsResponder();
 
-        stream.listener.onRemoteClose(stream);
+        stream.listener().onRemoteClose(stream);
 
         assertFalse(selected.isSuccess());
         assertEquals("stream closed during multistream negotiation", selected.cause().getMessage());
@@ -156,91 +153,6 @@ class MultistreamMuxedStreamTest {
 
         @Override
         public void onReset(MuxedStream s, Throwable cause) {
-        }
-    }
-
-    /** Records writes and resets; inbound data is pushed by the test through {@link #listener}. */
-    private static final class FakeStream implements MuxedStream {
-        private final EventExecutor executor;
-        final StringBuilder written = new StringBuilder();
-        Listener listener;
-        boolean reset;
-        final StreamScope scope = TestScopes.connection().openStream(Direction.INBOUND);
-
-        FakeStream(EventExecutor executor) {
-            this.executor = executor;
-        }
-
-        @Override
-        public int id() {
-            return 3;
-        }
-
-        @Override
-        public boolean isInitiator() {
-            return false;
-        }
-
-        @Override
-        public EventExecutor executor() {
-            return executor;
-        }
-
-        @Override
-        public void setListener(Listener listener) {
-            this.listener = listener;
-        }
-
-        @Override
-        public Future<Void> write(ByteBuf data) {
-            try {
-                written.append(ByteBufUtil.hexDump(data));
-            } finally {
-                data.release();
-            }
-            return executor.newSucceededFuture(null);
-        }
-
-        @Override
-        public Future<Void> closeWrite() {
-            return executor.newSucceededFuture(null);
-        }
-
-        @Override
-        public void reset() {
-            reset = true;
-        }
-
-        @Override
-        public StreamScope scope() {
-            return scope;
-        }
-
-        @Override
-        public void holdMemory(int bytes) {
-            scope.holdMemory(bytes);
-        }
-
-        @Override
-        public void releaseMemory(int bytes) {
-            scope.releaseMemory(bytes);
-        }
-
-        @Override
-        public void pauseReading() {
-        }
-
-        @Override
-        public void resumeReading() {
-        }
-
-        @Override
-        public void keepWhenIdle() {
-        }
-
-        @Override
-        public Future<Void> closeFuture() {
-            return executor.newPromise();
         }
     }
 }

@@ -208,18 +208,14 @@ public final class PropagationCodec {
     }
 
     /**
-     * A stream event received on a resource protocol: the event's type must be the protocol's
-     * action, so a peer admitted for one protocol cannot smuggle another action through it.
+     * A stream event received on the protocol of {@code expected}: the event's type must be that action, so a peer
+     * admitted for one protocol cannot smuggle another action through it.
      */
-    public StreamEvent decodeInboundEvent(String protocolId, byte[] body) {
-        ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);
-        if (protocol == null) {
-            throw new PropagationException(Reason.UNKNOWN_ACTION, "not a resource protocol: " + protocolId);
-        }
+    public StreamEvent decodeInboundEvent(Action expected, byte[] body) {
         StreamEvent event = decodeStreamEvent(body);
-        if (event.type() != protocol.action()) {
-            throw new PropagationException(Reason.UNKNOWN_ACTION,
-                    "event type " + event.type() + " on protocol " + protocolId);
+        if (event.type() != expected) {
+            throw new PropagationException(Reason.UNKNOWN_ACTION, "event type " + event.type() + " on the protocol of "
+                    + expected);
         }
         return event;
     }

@@ -18,9 +18,6 @@ import java.util.List;
  */
 public final class MongoPeerStore implements PeerStore {
 
-    public static final String DEFAULT_DATABASE = "oc-discovery";
-    public static final String DEFAULT_COLLECTION = "peers";
-
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
 
     private final MongoClient client;

@@ -4,7 +4,7 @@ import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.RateLimitedLog;
 import org.opencloud.discovery.propagation.codec.Action;
-import org.opencloud.discovery.propagation.codec.ResourceProtocol;
+import org.opencloud.discovery.propagation.codec.ResourceProtocols;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerRecord;
 import org.opencloud.discovery.propagation.directory.Relation;
@@ -28,10 +28,13 @@ public final class Authorization {
 
     private final RateLimitedLog refusalLog = new RateLimitedLog(LOG, Duration.ofSeconds(1));
     private final PeerDirectory directory;
+    private final ResourceProtocols protocols;
     private final Map<Reason, AtomicLong> refusals = new EnumMap<>(Reason.class);
 
-    public Authorization(PeerDirectory directory) {
+    /** @param protocols the action each served protocol carries, so that a stream is judged by what it may carry */
+    public Authorization(PeerDirectory directory, ResourceProtocols protocols) {
         this.directory = directory;
+        this.protocols = protocols;
         for (Reason reason : new Reason[] {Reason.BLACKLISTED, Reason.NOT_PARTNER, Reason.UNKNOWN_PEER}) {
             refusals.put(reason, new AtomicLong());
         }
@@ -71,21 +74,25 @@ public final class Authorization {
      * already refused blacklisted peers.
      */
     public String streamRefusal(String peerId, String protocolId) {
-        ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);
-        if (protocol == null) {
+        Action action = protocols.action(protocolId);
+        if (action == null) {
             return null;
         }
-        Reason reason = decide(directory.findByPeerId(peerId), protocol.action());
-        return reason == null ? null : refuse(peerId, protocol.action().name(), reason).name();
+        Reason reason = decide(directory.findByPeerId(peerId), action);
+        return reason == null ? null : refuse(peerId, action.name(), reason).name();
     }
 
-    /** {@link #authorize} for the action a resource protocol carries; UNKNOWN_ACTION for other protocols. */
-    public void authorizeProtocol(String peerId, String protocolId) {
-        ResourceProtocol protocol = ResourceProtocol.forProtocolId(protocolId);
-        if (protocol == null) {
+    /**
+     * {@link #authorize} for the action a resource protocol carries, which it returns; UNKNOWN_ACTION for other
+     * protocols.
+     */
+    public Action authorizeProtocol(String peerId, String protocolId) {
+        Action action = protocols.action(protocolId);
+        if (action == null) {
             throw new PropagationException(Reason.UNKNOWN_ACTION, "not a resource protocol: " + protocolId);
         }
-        authorize(peerId, protocol.action());
+        authorize(peerId, action);
+        return action;
     }
 
     /** Refusals so far by reason name, a snapshot. */

@@ -31,6 +31,9 @@ class PropagationCodecFuzzTest {
     private static final CodecTable NAMES_INLINE = CodecTable.withOverrides(inline());
     private static final PropagationCodec CODEC = new PropagationCodec(NUMBERS_BASE64, "oc-discovery-a");
     private static final PropagationCodec INLINE = new PropagationCodec(NAMES_INLINE, "oc-discovery-a");
+    /** The actions a receiver publishes from a resource stream (search and its results have their own beans). */
+    private static final List<Action> STREAMED = List.of(Action.PB_CREATE, Action.PB_UPDATE, Action.PB_DELETE,
+            Action.PB_CONSIDERS, Action.PB_PLANNER);
     private static final String PEER = "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq";
     private static final String RESOURCE = "{\"id\":\"r1\",\"name\":\"data\",\"creator_id\":\"" + PEER + "\"}";
     /**
@@ -71,9 +74,9 @@ class PropagationCodecFuzzTest {
             CODEC.isSelfOriginated(CODEC.decodeNatsEnvelope(bytes), CODEC.ownAppName());
             PropagationRequest request = CODEC.decodeNatsEvent(bytes);
             CODEC.isForeignResource(request.payload(), PEER);
-            if (ResourceProtocol.forAction(request.action()) != null) {
+            if (STREAMED.contains(request.action())) {
                 byte[] line = CODEC.encodeStreamEvent(CODEC.streamEventFor(request, PEER, "7"));
-                StreamEvent sent = CODEC.decodeInboundEvent(ResourceProtocol.forAction(request.action()).protocolId(), line);
+                StreamEvent sent = CODEC.decodeInboundEvent(request.action(), line);
                 assertEquals(request.payload(), sent.payload());
                 INLINE.encodeStreamEvent(INLINE.streamEventFor(request, PEER, "7")); // payload written as JSON
             }
@@ -84,9 +87,9 @@ class PropagationCodecFuzzTest {
     Arbitrary<byte[]> streamEvents() {
         List<byte[]> seeds = new ArrayList<>();
         for (PropagationCodec codec : List.of(CODEC, INLINE)) {
-            for (ResourceProtocol protocol : ResourceProtocol.values()) {
-                String payload = protocol == ResourceProtocol.CONSIDERS ? "{\"peer_ids\":[\"" + PEER + "\"]}" : RESOURCE;
-                seeds.add(codec.encodeStreamEvent(new StreamEvent(protocol.action(), PEER, "alice", "DATA_RESOURCE",
+            for (Action action : STREAMED) {
+                String payload = action == Action.PB_CONSIDERS ? "{\"peer_ids\":[\"" + PEER + "\"]}" : RESOURCE;
+                seeds.add(codec.encodeStreamEvent(new StreamEvent(action, PEER, "alice", "DATA_RESOURCE",
                         payload, "c2ln", "12")));
             }
         }
@@ -95,9 +98,9 @@ class PropagationCodecFuzzTest {
 
     @Property
     void anInboundEventIsANatsMessageOrARejection(@ForAll("streamEvents") byte[] input,
-                                                  @ForAll ResourceProtocol protocol) {
+                                                  @ForAll("streamedActions") Action action) {
         STREAM_EVENT.check(input, bytes -> {
-            StreamEvent event = CODEC.decodeInboundEvent(protocol.protocolId(), bytes);
+            StreamEvent event = CODEC.decodeInboundEvent(action, bytes);
             assertNotNull(CODEC.natsMessageFor(event));
         });
     }
@@ -106,7 +109,12 @@ class PropagationCodecFuzzTest {
     void encodedStreamEventsDecodeToThemselves(@ForAll("events") StreamEvent event, @ForAll boolean inline) {
         PropagationCodec codec = inline ? INLINE : CODEC;
         STREAM_EVENT.check(codec.encodeStreamEvent(event), bytes -> assertEquals(event,
-                CODEC.decodeInboundEvent(ResourceProtocol.forAction(event.type()).protocolId(), bytes)));
+                CODEC.decodeInboundEvent(event.type(), bytes)));
+    }
+
+    @Provide
+    Arbitrary<Action> streamedActions() {
+        return Arbitraries.of(STREAMED);
     }
 
     @Provide
@@ -115,11 +123,11 @@ class PropagationCodecFuzzTest {
                 .filter(s -> new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).equals(s));
         Arbitrary<String> payload = Combinators.combine(text, Arbitraries.integers())
                 .as((s, n) -> CODEC.tolerantJson().mapper().createObjectNode().put("name", s).put("n", n).toString());
-        return Combinators.combine(Arbitraries.of(ResourceProtocol.class), text, text.injectNull(0.3),
+        return Combinators.combine(streamedActions(), text, text.injectNull(0.3),
                         Arbitraries.of("DATA_RESOURCE", "PEER", "WORKFLOW", "BOOKING"), payload, text.injectNull(0.5),
                         text.injectNull(0.3))
-                .as((protocol, from, user, dataType, json, signature, id) ->
-                        new StreamEvent(protocol.action(), from, user, dataType, json, signature, id));
+                .as((action, from, user, dataType, json, signature, id) ->
+                        new StreamEvent(action, from, user, dataType, json, signature, id));
     }
 
     /** A PROPALGATION_EVENT as an app publishes it: the envelope, its payload the propagation message. */

@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PropagationCodecTest {
 
     private static final String RESOURCE = "{\"id\":\"r-1\",\"name\":\"dataset\",\"creator_id\":\"12D3KooWSelf\"}";
-    private static final String CREATE_PROTOCOL = "/opencloud/resource/create/1.0";
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final PropagationCodec codec = new PropagationCodec(CodecTable.defaults(), "oc-discovery");
@@ -319,7 +318,7 @@ class PropagationCodecTest {
 
         assertEquals(event, codec.decodeStreamEvent(line));
         assertEquals(event, codec.decodeStreamEvent(Arrays.copyOf(line, line.length - 1)));
-        assertEquals(event, codec.decodeInboundEvent(CREATE_PROTOCOL, line));
+        assertEquals(event, codec.decodeInboundEvent(Action.PB_CREATE, line));
     }
 
     @Test
@@ -335,8 +334,7 @@ class PropagationCodecTest {
         failure(Reason.MALFORMED_JSON, () -> codec.decodeStreamEvent(utf8("{\"type\":2}\n{\"type\":2}\n")));
         failure(Reason.MALFORMED_JSON, () -> codec.decodeStreamEvent(utf8("{\"type\":2,")));
         failure(Reason.MISSING_FIELD, () -> codec.decodeStreamEvent(utf8("{\"type\":2,\"datatype\":1}")));
-        failure(Reason.UNKNOWN_ACTION, () -> codec.decodeInboundEvent(CREATE_PROTOCOL, utf8(inline)));
-        failure(Reason.UNKNOWN_ACTION, () -> codec.decodeInboundEvent("/other/1.0", utf8(inline)));
+        failure(Reason.UNKNOWN_ACTION, () -> codec.decodeInboundEvent(Action.PB_CREATE, utf8(inline)));
     }
 
     @Test

@@ -29,8 +29,7 @@ class PeerDirectoryTest {
     private PeerDirectory directory(String kind) {
         if (kind.equals("mongo")) {
             mongo = new EmbeddedMongo();
-            store = new MongoPeerStore(mongo.connectionString(), MongoPeerStore.DEFAULT_DATABASE,
-                    MongoPeerStore.DEFAULT_COLLECTION);
+            store = new MongoPeerStore(mongo.connectionString(), "oc-discovery", "peers");
         } else {
             store = EmbeddedPeerStore.open(data);
         }

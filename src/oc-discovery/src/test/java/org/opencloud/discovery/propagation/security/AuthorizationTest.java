@@ -8,6 +8,7 @@ import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 import org.opencloud.discovery.propagation.codec.Action;
+import org.opencloud.discovery.propagation.codec.ResourceProtocols;
 import org.opencloud.discovery.propagation.directory.EmbeddedPeerStore;
 import org.opencloud.discovery.propagation.directory.PeerDirectory;
 import org.opencloud.discovery.propagation.directory.PeerRecord;
@@ -22,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class AuthorizationTest {
+    /** Other ids than the defaults, as an operator may configure them (oc.protocol.*). */
+    private static final ResourceProtocols PROTOCOLS = new ResourceProtocols("/test/planner/2.0", "/test/search/2.0",
+            "/test/search-result/2.0");
 
     private final String partner = PrivateKey.generate().peerId().toString();
     private final String known = PrivateKey.generate().peerId().toString();
@@ -39,7 +43,7 @@ class AuthorizationTest {
         directory.upsert(new PeerRecord(partner, null, null, Relation.PARTNER, null, null));
         directory.upsert(new PeerRecord(known, null, null, Relation.NONE, null, null));
         directory.upsert(new PeerRecord(blacklisted, null, null, Relation.BLACKLIST, null, null));
-        authorization = new Authorization(directory);
+        authorization = new Authorization(directory, PROTOCOLS);
     }
 
     @AfterEach
@@ -89,5 +93,22 @@ class AuthorizationTest {
         assertEquals(Reason.BLACKLISTED, e.getReason());
         e = assertThrows(PropagationException.class, () -> authorization.authorizeProtocol(partner, "/ipfs/ping/1.0.0"));
         assertEquals(Reason.UNKNOWN_ACTION, e.getReason());
+    }
+
+    @Test
+    void configuredProtocolIdsAreJudgedByTheActionTheyCarry() {
+        assertNull(authorization.streamRefusal(known, "/test/planner/2.0"));
+        assertEquals("UNKNOWN_PEER", authorization.streamRefusal(stranger, "/test/planner/2.0"));
+        assertEquals(Action.PB_PLANNER, authorization.authorizeProtocol(known, "/test/planner/2.0"));
+        assertEquals(Action.PB_SEARCH, authorization.authorizeProtocol(stranger, "/test/search/2.0"),
+                "anyone not blacklisted may search");
+        assertEquals("BLACKLISTED", authorization.streamRefusal(blacklisted, "/test/search/2.0"));
+        PropagationException e = assertThrows(PropagationException.class,
+                () -> authorization.authorizeProtocol(known, "/opencloud/resource/planner/1.0"));
+        assertEquals(Reason.UNKNOWN_ACTION, e.getReason(), "the default id is not served once another is configured");
+        assertThrows(IllegalArgumentException.class,
+                () -> new ResourceProtocols("/a/1.0", "/a/1.0", "/b/1.0"), "one id for two actions");
+        assertThrows(IllegalArgumentException.class,
+                () -> new ResourceProtocols("", "/a/1.0", "/b/1.0"), "an empty id");
     }
 }

@@ -4,8 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -22,9 +20,7 @@ import org.opencloud.discovery.p2p.core.PeerId;
 import org.opencloud.discovery.p2p.core.PrivateKey;
 import org.opencloud.discovery.p2p.host.VarintFrameReader;
 import org.opencloud.discovery.p2p.mux.MuxedStream;
-import org.opencloud.discovery.p2p.rcmgr.Direction;
-import org.opencloud.discovery.p2p.rcmgr.StreamScope;
-import org.opencloud.discovery.p2p.rcmgr.TestScopes;
+import org.opencloud.discovery.p2p.mux.RecordingMuxedStream;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto.Message;
 
@@ -133,7 +129,7 @@ class KadFuzzTest {
      * {@code frames} collects the frames that parse.
      */
     private static void read(byte[] input, long chunking, List<byte[]> frames) {
-        FakeStream stream = new FakeStream();
+        RecordingMuxedStream stream = new RecordingMuxedStream(1, ImmediateEventExecutor.INSTANCE);
         VarintFrameReader reader = new VarintFrameReader(MAX_MESSAGE, new VarintFrameReader.Frames() {
             @Override
             public void onFrame(MuxedStream s, byte[] frame) {
@@ -155,14 +151,14 @@ class KadFuzzTest {
 
             @Override
             public void onFailure(MuxedStream s, String reason) {
-                assertTrue(stream.reset, "a refused stream is reset");
+                assertTrue(stream.wasReset(), "a refused stream is reset");
             }
         });
         for (byte[] chunk : FuzzChannels.chunks(input, chunking)) {
             reader.onData(stream, FuzzChannels.buffer(chunk));
         }
         reader.onRemoteClose(stream);
-        assertEquals(0, stream.scope.usage().memory(), "the reader keeps no bytes counted once the stream ended");
+        assertEquals(0, stream.scope().usage().memory(), "the reader keeps no bytes counted once the stream ended");
     }
 
     private static byte[] framed(Message message) {
@@ -171,79 +167,6 @@ class KadFuzzTest {
             return ByteBufUtil.getBytes(frame);
         } finally {
             frame.release();
-        }
-    }
-
-    /** The stream a reader is given: it records a reset and counts the bytes held (the reader writes nothing). */
-    private static final class FakeStream implements MuxedStream {
-        final StreamScope scope = TestScopes.connection().openStream(Direction.INBOUND);
-        boolean reset;
-
-        @Override
-        public int id() {
-            return 1;
-        }
-
-        @Override
-        public boolean isInitiator() {
-            return false;
-        }
-
-        @Override
-        public EventExecutor executor() {
-            return ImmediateEventExecutor.INSTANCE;
-        }
-
-        @Override
-        public void setListener(Listener listener) {
-        }
-
-        @Override
-        public Future<Void> write(ByteBuf data) {
-            data.release();
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
-        }
-
-        @Override
-        public Future<Void> closeWrite() {
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
-        }
-
-        @Override
-        public void reset() {
-            reset = true;
-        }
-
-        @Override
-        public StreamScope scope() {
-            return scope;
-        }
-
-        @Override
-        public void holdMemory(int bytes) {
-            scope.holdMemory(bytes);
-        }
-
-        @Override
-        public void releaseMemory(int bytes) {
-            scope.releaseMemory(bytes);
-        }
-
-        @Override
-        public void pauseReading() {
-        }
-
-        @Override
-        public void resumeReading() {
-        }
-
-        @Override
-        public void keepWhenIdle() {
-        }
-
-        @Override
-        public Future<Void> closeFuture() {
-            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(null);
         }
     }
 }

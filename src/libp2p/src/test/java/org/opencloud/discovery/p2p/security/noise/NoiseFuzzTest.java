@@ -98,13 +98,7 @@ class NoiseFuzzTest {
             channel.pipeline().addLast(new NoiseHandshakeHandler(PrivateKey.generate(), false, null,
                     NoiseTestSupport.MUXERS, result));
             try {
-                for (byte[] chunk : FuzzChannels.chunks(bytes, chunking)) {
-                    if (!channel.isOpen()) {
-                        break;
-                    }
-                    channel.writeInbound(Unpooled.wrappedBuffer(chunk));
-                }
-                channel.checkException();
+                FuzzChannels.writeUntilClosed(channel, bytes, chunking);
                 // message 3 needs the key of our message 2, which no input can know
                 assertFalse(result.isSuccess(), "a handshake completed with bytes that cannot authenticate");
                 if (result.isDone()) {
@@ -132,14 +126,8 @@ class NoiseFuzzTest {
             List<byte[]> plaintexts = new ArrayList<>();
             EmbeddedChannel channel = FuzzChannels.channel(
                     new NoiseTransportCodec(new CipherState(KEY), new CipherState(KEY)), collector(plaintexts));
-            try {
-                for (byte[] chunk : FuzzChannels.chunks(bytes, chunking)) {
-                    if (!channel.isOpen()) {
-                        break; // the codec closed the connection at a frame that did not authenticate
-                    }
-                    channel.writeInbound(Unpooled.wrappedBuffer(chunk));
-                }
-                channel.checkException();
+            try { // the codec closes the connection at a frame that does not authenticate
+                FuzzChannels.writeUntilClosed(channel, bytes, chunking);
             } finally {
                 channel.finishAndReleaseAll();
             }

@@ -1,0 +1,42 @@
+package org.opencloud.discovery.propagation.catalogue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A resource as the node's own stores keep it: the resource JSON as propagated, and what searches are matched on,
+ * read once when it was kept ({@link ResourceFields#entry}). Both stores keep the same document,
+ * {@code {_id: "<data type>/<id>", data_type, creator ("" when none), public, shared_with, texts (lower case), json}}:
+ * MongoDB as BSON, the embedded store as JSON.
+ */
+record CatalogueEntry(String dataType, String id, String creator, boolean isPublic, List<String> sharedWith,
+                      List<String> texts, String json) {
+
+    static String key(String dataType, String id) {
+        return dataType + "/" + id;
+    }
+
+    Map<String, Object> toDocument() {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("_id", key(dataType, id));
+        document.put("data_type", dataType);
+        document.put("resource_id", id);
+        document.put("creator", creator);
+        document.put("public", isPublic);
+        document.put("shared_with", sharedWith);
+        document.put("texts", texts);
+        document.put("json", json);
+        return document;
+    }
+
+    static CatalogueEntry fromDocument(Map<String, ?> document) {
+        return new CatalogueEntry((String) document.get("data_type"), (String) document.get("resource_id"),
+                (String) document.get("creator"), Boolean.TRUE.equals(document.get("public")),
+                strings(document.get("shared_with")), strings(document.get("texts")), (String) document.get("json"));
+    }
+
+    private static List<String> strings(Object value) {
+        return value instanceof List<?> list ? list.stream().map(String.class::cast).toList() : List.of();
+    }
+}
