@@ -87,26 +87,26 @@ class MultistreamMuxedStreamTest {
     @Test
     void lazyInitiatorHandsTheAnswerBehindTheEchoToTheProtocolInOrder() {
         Future<String> selected = negotiateAsInitiator();
-        assertEquals(HEADER_HEX + PING_HEX, stream.written.toString());
+        assertEquals(HEADER_HEX + PING_HEX, stream.written());
 
         // the responder's header, echo and the first answer bytes in one frame, the rest in the next
-        stream.listener.onData(stream, hex(HEADER_HEX + PING_HEX + "0102"));
-        stream.listener.onData(stream, hex("0304"));
+        stream.listener().onData(stream, hex(HEADER_HEX + PING_HEX + "0102"));
+        stream.listener().onData(stream, hex("0304"));
 
         assertEquals("/ipfs/ping/1.0.0", selected.getNow());
         assertEquals("01020304", delivered.toString());
-        assertFalse(stream.reset);
+        assertFalse(stream.wasReset());
     }
 
     @Test
     void initiatorFailsWhenTheResponderClosesAfterItsHeader() {
         Future<String> selected = negotiateAsInitiator();
 
-        stream.listener.onData(stream, hex(HEADER_HEX));
-        stream.listener.onRemoteClose(stream);
+        stream.listener().onData(stream, hex(HEADER_HEX));
+        stream.listener().onRemoteClose(stream);
 
         assertEquals("stream closed during multistream negotiation", selected.cause().getMessage());
-        assertTrue(stream.reset);
+        assertTrue(stream.wasReset());
         assertEquals("", delivered.toString());
     }
 
@@ -114,11 +114,11 @@ class MultistreamMuxedStreamTest {
     void initiatorFailsOnNaAndSendsNothingMore() {
         Future<String> selected = negotiateAsInitiator();
 
-        stream.listener.onData(stream, hex(HEADER_HEX + NA_HEX));
+        stream.listener().onData(stream, hex(HEADER_HEX + NA_HEX));
 
         assertEquals("protocol not supported: [/ipfs/ping/1.0.0]", selected.cause().getMessage());
-        assertTrue(stream.reset);
-        assertEquals(HEADER_HEX + PING_HEX, stream.written.toString());
+        assertTrue(stream.wasReset());
+        assertEquals(HEADER_HEX + PING_HEX, stream.written());
     }
 
     private Future<String> negotiateAsInitiator() {
