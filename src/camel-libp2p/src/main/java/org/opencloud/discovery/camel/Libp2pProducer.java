@@ -171,7 +171,7 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             long millis = config.getTimeout();
             timeout = getEndpoint().getComponent().timeoutScheduler().schedule(() -> finish(null,
                     new TimeoutException("no answer within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
-            host.newStream(peer, addresses, List.of(protocol)).whenComplete((opened, error) -> {
+            host.newLazyStream(peer, addresses, protocol).whenComplete((opened, error) -> {
                 if (error != null) {
                     finish(null, error);
                     return;

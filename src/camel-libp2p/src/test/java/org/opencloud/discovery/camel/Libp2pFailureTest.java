@@ -99,6 +99,21 @@ class Libp2pFailureTest {
         assertTrue(failure(sent).getMessage().contains("reset"), sent.getException().getMessage());
     }
 
+    /** The producer opens its streams lazily: the refusal arrives after the message left, and still says why. */
+    @Test
+    void aProtocolTheReceiverDoesNotServeFailsTheSenderClearlyAndTheNextMessageFlows() throws Exception {
+        MockEndpoint got = b.mock("got");
+        got.expectedBodiesReceived("served");
+
+        Exchange refused = a.send(toB("/test/unserved/1.0"), "hello");
+        Libp2pProducerException e = failure(refused);
+        assertTrue(e.getMessage().contains("cannot open /test/unserved/1.0 with " + b.peerId()
+                + ": protocol not supported: [/test/unserved/1.0]"), e.getMessage());
+
+        assertNull(a.send(toB("/test/msg/1.0"), "served").getException());
+        got.assertIsSatisfied(10_000);
+    }
+
     @Test
     void anOversizedMessageIsRefusedAndTheNextOneFlows() throws Exception {
         MockEndpoint got = b.mock("got");

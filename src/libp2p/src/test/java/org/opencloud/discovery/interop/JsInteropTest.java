@@ -149,6 +149,41 @@ class JsInteropTest {
         assertArrayEquals(message, in.data(), () -> "received " + new String(in.data(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Our lazy dialer (data right behind the proposal, FIN after js's echo) against js's listener, with
+     * handlers that read by iterating and by reading to the end, and js refusing a protocol.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Network.class, names = {"OPEN", "PSK_WRITTEN_BY_JAVA"})
+    void lazyStreamsToJsAnswerOrFailClearly(Network network) {
+        start(network);
+        Connection connection = await(java.connect(jsAddress()));
+        byte[] message = MESSAGE.getBytes(StandardCharsets.UTF_8);
+
+        Stream echo = await(connection.newLazyStream(ECHO));
+        echo.write(Unpooled.wrappedBuffer(message));
+        echo.closeWrite();
+        assertArrayEquals(message, await(echo.readToEnd(Interop.MAX_ECHO)), "js echoed what followed our proposal");
+        assertEquals(message.length, js.awaitEvent("echoed", TIMEOUT).path("bytes").asInt());
+
+        Stream create = await(connection.newLazyStream(CREATE));
+        create.write(Unpooled.wrappedBuffer(message));
+        create.closeWrite();
+        JsonNode recv = js.awaitEvent("recv", TIMEOUT);
+        assertEquals(CREATE, recv.path("protocol").asText());
+        assertEquals(MESSAGE, recv.path("data").asText());
+        assertEquals(0, await(create.readToEnd(Interop.MAX_ECHO)).length);
+
+        Stream refused = await(connection.newLazyStream("/nope/1.0"));
+        refused.write(Unpooled.wrappedBuffer(message));
+        refused.closeWrite();
+        Throwable failure = Interop.failure(refused.readToEnd(Interop.MAX_ECHO));
+        assertEquals("cannot open /nope/1.0 with " + js.peerId() + ": protocol not supported: [/nope/1.0]",
+                failure.getMessage());
+        assertTrue(connection.isOpen(), "the connection survives the refused stream");
+        Interop.assertEchoes(java, jsAddress());
+    }
+
     @ParameterizedTest
     @EnumSource(Network.class)
     void fourMebibyteEchoComesBackIntactBothWays(Network network) {

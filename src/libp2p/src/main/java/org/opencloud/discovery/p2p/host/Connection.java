@@ -83,9 +83,7 @@ public final class Connection {
             negotiate(muxed, MultistreamNegotiation.initiator(protocols)).addListener(n -> {
                 if (n.isSuccess() && !muxed.scope().setProtocol(((Stream) n.getNow()).protocol())) {
                     muxed.reset();
-                    result.completeExceptionally(new Libp2pException("cannot open " + ((Stream) n.getNow()).protocol()
-                            + " with " + remotePeer + ": the protocol has as many streams or bytes as the resource"
-                            + " manager allows"));
+                    result.completeExceptionally(refusedByResourceManager(((Stream) n.getNow()).protocol()));
                 } else if (n.isSuccess()) {
                     result.complete((Stream) n.getNow());
                 } else {
@@ -95,6 +93,57 @@ public final class Connection {
             });
         });
         return result;
+    }
+
+    /**
+     * Opens a stream for {@code protocol} without waiting for the peer's answer: optimistic ("lazy")
+     * multistream-select, as go-libp2p opens streams. Header, proposal and the caller's first writes leave
+     * in one flight and the stream is returned at once; the peer's header and echo are read before its
+     * data reaches the stream's listener. If the peer refuses the protocol (or closes first), the stream is
+     * reset and its listener's {@code onReset} gets the failure, which {@link Stream#readToEnd} passes on.
+     * For one-shot exchanges with one protocol; a caller that must know before writing, or that offers
+     * alternatives, uses {@link #newStream}.
+     */
+    public CompletableFuture<Stream> newLazyStream(String protocol) {
+        if (!isOpen()) {
+            return CompletableFuture.failedFuture(new Libp2pException("connection to " + remotePeer + " is closed"));
+        }
+        CompletableFuture<Stream> result = new CompletableFuture<>();
+        session.openStream().addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(new Libp2pException("cannot open a stream to " + remotePeer + ": "
+                        + f.cause().getMessage(), f.cause()));
+                return;
+            }
+            MuxedStream muxed = (MuxedStream) f.getNow();
+            // on the stream's loop, so that header and proposal are written before anything the caller writes
+            muxed.executor().execute(() -> startLazily(muxed, protocol, result));
+        });
+        return result;
+    }
+
+    private void startLazily(MuxedStream muxed, String protocol, CompletableFuture<Stream> result) {
+        if (!muxed.scope().setProtocol(protocol)) {
+            muxed.reset();
+            result.completeExceptionally(refusedByResourceManager(protocol));
+            return;
+        }
+        touch();
+        Stream stream = new Stream(muxed, this, protocol);
+        stream.awaitAgreement();
+        MuxedStreamNegotiator.negotiate(muxed, MultistreamNegotiation.initiator(List.of(protocol)), channel.alloc(),
+                host.config().handshakeTimeout(), p -> stream.holdingListener()).addListener(n -> {
+                    if (!n.isSuccess()) {
+                        stream.negotiationFailed(new Libp2pException("cannot open " + protocol + " with "
+                                + remotePeer + ": " + n.cause().getMessage(), n.cause()));
+                    }
+                });
+        result.complete(stream);
+    }
+
+    private Libp2pException refusedByResourceManager(String protocol) {
+        return new Libp2pException("cannot open " + protocol + " with " + remotePeer
+                + ": the protocol has as many streams or bytes as the resource manager allows");
     }
 
     /** Serves a stream the peer opened: agrees on a protocol we handle, asks the stream gate, then calls its handler. */

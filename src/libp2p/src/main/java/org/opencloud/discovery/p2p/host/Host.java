@@ -315,6 +315,11 @@ public final class Host implements AutoCloseable {
         return connect(peer, addresses).thenCompose(c -> c.newStream(protocols));
     }
 
+    /** Connects (or reuses a connection) and opens a stream for {@code protocol} lazily: see {@link Connection#newLazyStream}. */
+    public CompletableFuture<Stream> newLazyStream(PeerId peer, List<Multiaddr> addresses, String protocol) {
+        return connect(peer, addresses).thenCompose(c -> c.newLazyStream(protocol));
+    }
+
     private void dial(Multiaddr address, PeerId expected, CompletableFuture<Connection> result) {
         TcpTransport t = transport;
         if (t == null) {

@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseNotifier;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 import org.opencloud.discovery.p2p.core.Multiaddr;
 import org.opencloud.discovery.p2p.core.PeerId;
@@ -15,8 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A stream whose protocol has been agreed by multistream-select. Bytes that arrived in the same
- * frames as the agreement are kept and delivered first to the listener the application sets.
+ * A stream whose protocol has been agreed by multistream-select, or proposed lazily and agreed meanwhile
+ * ({@link Connection#newLazyStream}). Bytes that arrived in the same frames as the agreement are kept and
+ * delivered first to the listener the application sets.
  *
  * <p>Threading and ownership follow {@link MuxedStream}: listener callbacks run on the connection's
  * event loop, buffers handed to the listener are the listener's to release, buffers written are
@@ -33,6 +36,10 @@ public final class Stream {
     private boolean pendingRemoteClose;
     private Throwable pendingReset;
     private MuxedStream.Listener listener;
+    private volatile Libp2pException negotiationFailure;
+    /** A lazily opened stream before the peer's echo: its FIN waits for the echo (see {@link #closeWrite}). */
+    private volatile boolean agreementPending;
+    private Promise<Void> finAfterAgreement;
 
     Stream(MuxedStream muxed, Connection connection, String protocol) {
         this.muxed = muxed;
@@ -92,7 +99,14 @@ public final class Stream {
      * until the application sets its own listener, and pauses reading meanwhile so that is little.
      */
     MuxedStream.Listener holdingListener() {
-        muxed.pauseReading();
+        if (listener == null) { // a lazily opened stream may have its listener before the agreement
+            muxed.pauseReading();
+        }
+        agreementPending = false;
+        if (finAfterAgreement != null) {
+            muxed.closeWrite().addListener(new PromiseNotifier<>(finAfterAgreement));
+            finAfterAgreement = null;
+        }
         return new MuxedStream.Listener() {
             @Override
             public void onData(MuxedStream s, ByteBuf data) {
@@ -129,13 +143,66 @@ public final class Stream {
         };
     }
 
+    /** Marks a stream opened lazily, before its negotiation starts. */
+    void awaitAgreement() {
+        agreementPending = true;
+    }
+
+    /**
+     * A lazily opened stream's negotiation failed (refused, closed, reset, timed out) and the stream was reset:
+     * on the event loop, told to the listener as a reset, now or once it is set.
+     */
+    void negotiationFailed(Libp2pException failure) {
+        negotiationFailure = failure;
+        agreementPending = false;
+        if (finAfterAgreement != null) {
+            finAfterAgreement.tryFailure(failure);
+            finAfterAgreement = null;
+        }
+        if (listener != null) {
+            listener.onReset(muxed, failure);
+        } else {
+            pendingReset = failure;
+        }
+    }
+
+    /** Why this lazily opened stream failed its negotiation (the peer refused the protocol, ...), or null. */
+    public Libp2pException negotiationFailure() {
+        return negotiationFailure;
+    }
+
+    /** What a reader reports on a reset: the refused negotiation itself when that was the reason. */
+    private Throwable resetFailure(String what, Throwable cause) {
+        Libp2pException refused = negotiationFailure;
+        return refused != null ? refused
+                : new Libp2pException("stream " + protocol + " with " + remotePeer() + what, cause);
+    }
+
     /** Writes {@code data} (taking ownership); the future completes once the peer's window admitted it. */
     public Future<Void> write(ByteBuf data) {
         return muxed.write(data);
     }
 
+    /**
+     * Closes our side for writing (FIN). On a lazily opened stream whose echo has not arrived yet, the FIN
+     * waits for the echo while the data written before it has already left: js-libp2p's listener (3.3.11)
+     * loses a request whose FIN reaches it before it has answered the proposal (ours and go's take it).
+     */
     public Future<Void> closeWrite() {
-        return muxed.closeWrite();
+        if (!agreementPending) {
+            return muxed.closeWrite();
+        }
+        Promise<Void> closed = muxed.executor().newPromise();
+        muxed.executor().execute(() -> {
+            if (!agreementPending) {
+                muxed.closeWrite().addListener(new PromiseNotifier<>(closed));
+            } else if (finAfterAgreement == null) {
+                finAfterAgreement = closed;
+            } else {
+                finAfterAgreement.addListener(new PromiseNotifier<>(closed));
+            }
+        });
+        return closed;
     }
 
     public void reset() {
@@ -212,8 +279,7 @@ public final class Stream {
                     received = null;
                     kept.clear();
                 }
-                result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
-                        + " was reset before the message ended", cause));
+                result.completeExceptionally(resetFailure(" was reset before the message ended", cause));
             }
         });
         return result;
@@ -288,8 +354,7 @@ public final class Stream {
                 if (!result.isDone()) {
                     buffer.release();
                     kept.clear();
-                    result.completeExceptionally(new Libp2pException("stream " + protocol + " with " + remotePeer()
-                            + " was reset", cause));
+                    result.completeExceptionally(resetFailure(" was reset", cause));
                 }
             }
         });

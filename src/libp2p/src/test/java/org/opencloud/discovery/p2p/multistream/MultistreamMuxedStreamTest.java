@@ -13,6 +13,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +82,51 @@ class MultistreamMuxedStreamTest {
 
         assertFalse(selected.isSuccess());
         assertEquals("stream closed during multistream negotiation", selected.cause().getMessage());
+    }
+
+    @Test
+    void lazyInitiatorHandsTheAnswerBehindTheEchoToTheProtocolInOrder() {
+        Future<String> selected = negotiateAsInitiator();
+        assertEquals(HEADER_HEX + PING_HEX, stream.written());
+
+        // the responder's header, echo and the first answer bytes in one frame, the rest in the next
+        stream.listener().onData(stream, hex(HEADER_HEX + PING_HEX + "0102"));
+        stream.listener().onData(stream, hex("0304"));
+
+        assertEquals("/ipfs/ping/1.0.0", selected.getNow());
+        assertEquals("01020304", delivered.toString());
+        assertFalse(stream.wasReset());
+    }
+
+    @Test
+    void initiatorFailsWhenTheResponderClosesAfterItsHeader() {
+        Future<String> selected = negotiateAsInitiator();
+
+        stream.listener().onData(stream, hex(HEADER_HEX));
+        stream.listener().onRemoteClose(stream);
+
+        assertEquals("stream closed during multistream negotiation", selected.cause().getMessage());
+        assertTrue(stream.wasReset());
+        assertEquals("", delivered.toString());
+    }
+
+    @Test
+    void initiatorFailsOnNaAndSendsNothingMore() {
+        Future<String> selected = negotiateAsInitiator();
+
+        stream.listener().onData(stream, hex(HEADER_HEX + NA_HEX));
+
+        assertEquals("protocol not supported: [/ipfs/ping/1.0.0]", selected.cause().getMessage());
+        assertTrue(stream.wasReset());
+        assertEquals(HEADER_HEX + PING_HEX, stream.written());
+    }
+
+    private Future<String> negotiateAsInitiator() {
+        Future<String> selected = MuxedStreamNegotiator.negotiate(stream,
+                MultistreamNegotiation.initiator(List.of("/ipfs/ping/1.0.0")),
+                ByteBufAllocator.DEFAULT, Duration.ofSeconds(1), protocol -> new Recorder());
+        loop.runPendingTasks();
+        return selected;
     }
 
     private Future<String> negotiateAsResponder() {

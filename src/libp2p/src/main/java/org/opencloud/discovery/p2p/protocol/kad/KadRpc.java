@@ -9,7 +9,6 @@ import org.opencloud.discovery.p2p.mux.MuxedStream;
 import org.opencloud.discovery.p2p.protocol.kad.pb.KadProto.Message;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +27,7 @@ final class KadRpc {
     }
 
     CompletableFuture<Message> request(KadPeer peer, Message request) {
-        CompletableFuture<Stream> opening = host.newStream(peer.id(), peer.addresses(), List.of(protocol));
+        CompletableFuture<Stream> opening = host.newLazyStream(peer.id(), peer.addresses(), protocol);
         CompletableFuture<Message> answer = opening.thenCompose(stream -> exchange(stream, request));
         answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((m, e) -> {
             if (e != null) {
@@ -62,7 +61,9 @@ final class KadRpc {
 
             @Override
             public void onFailure(MuxedStream s, String reason) {
-                result.completeExceptionally(new Libp2pException("DHT answer from " + stream.remotePeer() + ": " + reason));
+                Libp2pException refused = stream.negotiationFailure(); // the peer does not serve the DHT protocol
+                result.completeExceptionally(refused != null ? refused
+                        : new Libp2pException("DHT answer from " + stream.remotePeer() + ": " + reason));
             }
         }));
         stream.write(KadMessages.frame(request));
