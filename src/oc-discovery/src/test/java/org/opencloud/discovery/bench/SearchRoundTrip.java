@@ -42,7 +42,7 @@ final class SearchRoundTrip {
     static List<DiscoveryBenchmark.Row> java(int answerers, int searches, Path dir) throws Exception {
         PropagationBenchmark.deleteRecursively(dir);
         LOG.info("Java: node A and {} answering nodes, each with its nats-server ...", answerers);
-        try (BenchCluster cluster = new BenchCluster(dir, answerers, Map.of())) {
+        try (BenchCluster cluster = new BenchCluster(dir, answerers, false, Map.of())) {
             List<Connection> partners = new ArrayList<>();
             for (BenchCluster.Member partner : cluster.partners()) {
                 partners.add(cluster.connect(partner));
