@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,8 +40,14 @@ final class NodeJvm implements AutoCloseable {
         this.name = name;
         this.log = log;
         this.managementPort = freePort();
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
+        // e.g. -Dbench.node-jvm-options=-XX:StartFlightRecording=filename=node.jfr,settings=profile (in the node's home)
+        String extra = System.getProperty("bench.node-jvm-options", "").replace("{name}", name);
+        if (!extra.isBlank()) {
+            jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
+        }
         ProcessBuilder builder = new ProcessBuilder(JavaCommand.of("org.opencloud.discovery.Main",
-                List.of("-Xmx512m"), List.of("run")))
+                jvmOptions, List.of("run")))
                 .directory(ProjectPaths.root().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("OC_") || key.startsWith("CAMEL_"));
         properties.forEach((key, value) -> builder.environment().put(variable(key), value));

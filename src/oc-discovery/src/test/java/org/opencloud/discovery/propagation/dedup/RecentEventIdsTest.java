@@ -4,6 +4,7 @@ import org.h2.mvstore.MVStoreException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -98,6 +100,44 @@ class RecentEventIdsTest {
                     () -> RecentEventIds.open(dir.resolve("data"), 10, Duration.ofHours(1), clock).close());
             assertTrue(ids.describe().contains(file.toString()));
         }
+    }
+
+    @Test
+    void whatAKilledNodesJournalHeldIsKeptACutLastLineSkipped() throws Exception {
+        Files.createDirectories(dir);
+        long now = clock.millis();
+        // as record writes them; the kill came inside the last write
+        Files.writeString(dir.resolve(RecentEventIds.JOURNAL_FILE), now + " " + A + " " + base64("whole") + "\n"
+                + now + " " + B + " " + base64("next") + "\n" + now + " " + A + " " + base64("cut").substring(0, 2));
+        try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
+            assertTrue(ids.contains(A, "whole") && ids.contains(B, "next"));
+            assertFalse(ids.contains(A, "cut"));
+            assertEquals(2, ids.size());
+            assertEquals(0, Files.size(dir.resolve(RecentEventIds.JOURNAL_FILE)), "in the store since the open");
+        }
+        try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
+            assertTrue(ids.contains(A, "whole") && ids.contains(B, "next"), "kept by the store");
+        }
+    }
+
+    @Test
+    void eachIdIsInTheJournalBeforeRecordReturnsAndTheStoreTakesItOver() throws Exception {
+        Path journal = dir.resolve(RecentEventIds.JOURNAL_FILE);
+        try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
+            ids.record(A, "id with spaces\nand a newline");
+            assertEquals(clock.millis() + " " + A + " " + base64("id with spaces\nand a newline") + "\n",
+                    Files.readString(journal));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (Files.size(journal) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, Files.size(journal), "emptied once the store committed (once a second)");
+            assertTrue(ids.contains(A, "id with spaces\nand a newline"));
+        }
+    }
+
+    private static String base64(String id) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
     }
 
     private static final class MutableClock extends Clock {
