@@ -59,7 +59,7 @@ public final class PropagationRouting {
 
     /** True for a message this node published itself (its own FromApp): loop avoidance. */
     public boolean isSelfOriginated(JsonNode body) {
-        return codec.isSelfOriginated(codec.decodeNatsEnvelope(body), codec.ownAppName());
+        return codec.isSelfOriginated(body);
     }
 
     /** The PROPALGATION_EVENT as a request; bad input throws a {@link PropagationException} with its reason. */
@@ -69,7 +69,7 @@ public final class PropagationRouting {
 
     /** True when the resource names another creator: not this node's to propagate. */
     public boolean isForeignResource(PropagationRequest request) {
-        return codec.isForeignResource(request.payload(), localPeerId.get());
+        return codec.isForeignResource(request.parsedPayload(), localPeerId.get());
     }
 
     /** The bytes sent on each stream: one JSON event and a newline, from this node, with the intake's event id. */
@@ -79,7 +79,7 @@ public final class PropagationRouting {
 
     /** What the event is about, for the outbox's order per resource (header OcResource); null without an id. */
     public String resourceKey(PropagationRequest request) {
-        return codec.resourceKey(request.dataType(), request.payload());
+        return codec.resourceKey(request.dataType(), request.parsedPayload());
     }
 
     /** Peer ids of the current partners, read from the directory at each message. */

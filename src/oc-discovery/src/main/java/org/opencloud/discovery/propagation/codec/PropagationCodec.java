@@ -74,13 +74,15 @@ public final class PropagationCodec {
         return request(json.parsedObject(parsed, "NATS message"));
     }
 
+    /** Each part is parsed once and read as it is: a 1 KiB resource was parsed and written again at every step. */
     private PropagationRequest request(ObjectNode root) {
-        NatsEnvelope envelope = envelope(root);
+        JsonNode envelopePayload = json.payloadNode(root, "nats.payload");
+        NatsEnvelope envelope = envelope(root, envelopePayload);
         ObjectNode messageNode;
         if (json.field(root, "propagation.action") != null) {
             messageNode = root;
-        } else if (envelope.payload() != null) {
-            messageNode = json.asObject(json.parse(envelope.payload(), "Payload"), "propagation message");
+        } else if (envelopePayload != null) {
+            messageNode = json.asObject(envelopePayload, "propagation message");
         } else {
             throw new PropagationException(Reason.MISSING_FIELD, "NATS message has no Payload");
         }
@@ -92,12 +94,11 @@ public final class PropagationCodec {
         if (dataType == null && NEED_DATATYPE.contains(action)) {
             throw new PropagationException(Reason.MISSING_FIELD, action + " message has no DataType");
         }
-        String payloadJson = json.payload(messageNode, "propagation.payload");
-        if (payloadJson == null && NEED_PAYLOAD.contains(action)) {
+        JsonNode payload = json.payloadNode(messageNode, "propagation.payload");
+        if (payload == null && NEED_PAYLOAD.contains(action)) {
             throw new PropagationException(Reason.MISSING_FIELD, action + " message has no Payload");
         }
-        PropagationMessage message = new PropagationMessage(action, dataType, payloadJson);
-        JsonNode payload = message.payload() == null ? null : json.parse(message.payload(), "Payload");
+        PropagationMessage message = new PropagationMessage(action, dataType, payload == null ? null : payload.toString());
         List<String> targets = switch (action) {
             case PB_CONSIDERS -> considersTargets(payload);
             case PB_CLOSE_PLANNER -> List.of(required(payload, "closePlanner.peerId", action));
@@ -105,7 +106,7 @@ public final class PropagationCodec {
             default -> List.of();
         };
         boolean search = action == Action.PB_SEARCH;
-        return new PropagationRequest(envelope, message, targets,
+        return new PropagationRequest(envelope, message, payload, targets,
                 search ? json.text(payload, "search.type") : null,
                 search ? json.text(payload, "search.text") : null);
     }
@@ -115,15 +116,23 @@ public final class PropagationCodec {
         return envelope.fromApp() != null && envelope.fromApp().equals(ownAppName);
     }
 
+    /** As {@link #isSelfOriginated(NatsEnvelope, String)}, reading only FromApp of a parsed NATS message. */
+    public boolean isSelfOriginated(JsonNode parsed) {
+        String fromApp = json.text(json.parsedObject(parsed, "NATS message"), "nats.fromApp");
+        return fromApp != null && fromApp.equals(ownAppName);
+    }
+
     /**
      * True when a resource names a creator other than the local peer (spec 1.1): such a
      * resource is not this node's to propagate. A resource without creator_id is its own.
      */
     public boolean isForeignResource(String resourceJson, String localPeerId) {
-        if (resourceJson == null) {
-            return false;
-        }
-        String creator = json.text(json.parse(resourceJson, "resource"), "resource.creatorId");
+        return resourceJson != null && isForeignResource(json.parse(resourceJson, "resource"), localPeerId);
+    }
+
+    /** As {@link #isForeignResource(String, String)}, for a parsed resource (null: none). */
+    public boolean isForeignResource(JsonNode resource, String localPeerId) {
+        String creator = resource == null ? null : json.text(resource, "resource.creatorId");
         return creator != null && !creator.isEmpty() && !creator.equals(localPeerId);
     }
 
@@ -131,11 +140,8 @@ public final class PropagationCodec {
      * What a resource event is about, {@code <data type>:<id>}, for keeping one resource's events in order; null when
      * the resource has no id (its events are then ordered by nothing but their start).
      */
-    public String resourceKey(String dataType, String resourceJson) {
-        if (resourceJson == null) {
-            return null;
-        }
-        String id = json.text(json.parse(resourceJson, "resource"), "resource.id");
+    public String resourceKey(String dataType, JsonNode resource) {
+        String id = resource == null ? null : json.text(resource, "resource.id");
         return id == null || id.isEmpty() ? null : dataType + ":" + id;
     }
 
@@ -221,6 +227,10 @@ public final class PropagationCodec {
     }
 
     private NatsEnvelope envelope(ObjectNode root) {
+        return envelope(root, json.payloadNode(root, "nats.payload"));
+    }
+
+    private NatsEnvelope envelope(ObjectNode root, JsonNode payload) {
         String method = json.text(root, "nats.method");
         Integer methodCode;
         try {
@@ -230,7 +240,7 @@ public final class PropagationCodec {
         }
         return new NatsEnvelope(json.text(root, "nats.fromApp"),
                 json.enumName(root, "nats.dataType", DATATYPE, Reason.UNKNOWN_DATATYPE),
-                json.text(root, "nats.user"), methodCode, json.payload(root, "nats.payload"));
+                json.text(root, "nats.user"), methodCode, payload == null ? null : payload.toString());
     }
 
     private ObjectNode envelopeNode(String dataType, String user, String payloadJson) {

@@ -134,12 +134,18 @@ public final class TolerantJson {
      * JSON, a string holding JSON text, or a base64 string of JSON (Go's encoding of {@code []byte}).
      */
     public String payload(JsonNode object, String field) {
+        JsonNode decoded = payloadNode(object, field);
+        return decoded == null ? null : decoded.toString();
+    }
+
+    /** As {@link #payload}, the value itself: what a caller reads further is then not written and parsed again. */
+    public JsonNode payloadNode(JsonNode object, String field) {
         JsonNode value = field(object, field);
         if (value == null) {
             return null;
         }
         JsonNode decoded = value.isTextual() ? decodeText(value.asText().trim(), field) : value;
-        return decoded.isNull() || decoded.isMissingNode() ? null : decoded.toString();
+        return decoded.isNull() || decoded.isMissingNode() ? null : decoded;
     }
 
     private JsonNode decodeText(String text, String field) {
