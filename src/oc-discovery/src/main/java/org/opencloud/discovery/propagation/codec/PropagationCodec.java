@@ -56,6 +56,20 @@ public final class PropagationCodec {
         return envelope(json.parseObject(body, "NATS message"));
     }
 
+    /**
+     * The envelope of a NATS message of {@code dataType} that another app published, else null. Its payload is
+     * read only then: a subscriber that follows one data type on a busy subject (the peer directory on
+     * CREATE_RESOURCE) passes over the others and the node's own at the cost of their parse.
+     */
+    public NatsEnvelope decodeNatsEnvelopeFromOthers(byte[] body, String dataType) {
+        ObjectNode root = json.parseObject(body, "NATS message");
+        if (!dataType.equals(json.enumName(root, "nats.dataType", DATATYPE, Reason.UNKNOWN_DATATYPE))
+                || ownAppName.equals(json.text(root, "nats.fromApp"))) {
+            return null;
+        }
+        return envelope(root);
+    }
+
     /** The envelope of a NATS message a route has already parsed. */
     public NatsEnvelope decodeNatsEnvelope(JsonNode parsed) {
         return envelope(json.parsedObject(parsed, "NATS message"));

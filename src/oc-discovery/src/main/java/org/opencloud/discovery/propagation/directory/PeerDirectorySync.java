@@ -113,8 +113,8 @@ public final class PeerDirectorySync {
 
     /** The envelope when it is a PEER message from another app, else null. */
     private NatsEnvelope peerEnvelope(byte[] natsBody) {
-        NatsEnvelope envelope = codec.decodeNatsEnvelope(natsBody);
-        if (!PEER.equals(envelope.dataType()) || codec.isSelfOriginated(envelope, codec.ownAppName())) {
+        NatsEnvelope envelope = codec.decodeNatsEnvelopeFromOthers(natsBody, PEER);
+        if (envelope == null) {
             return null;
         }
         if (envelope.payload() == null) {
