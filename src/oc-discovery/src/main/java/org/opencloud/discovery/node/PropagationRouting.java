@@ -1,6 +1,7 @@
 package org.opencloud.discovery.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.ExchangeProperties;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
 import org.opencloud.discovery.camel.Libp2pConstants;
@@ -26,6 +27,10 @@ import java.util.function.Supplier;
 public final class PropagationRouting {
     /** JetStream's header for dropping duplicates (camel-nats sends the exchange's headers as NATS headers). */
     static final String NATS_MSG_ID = "Nats-Msg-Id";
+    /** Exchange property: the decoded event's action (PB_CREATE...). */
+    public static final String ACTION = "OcAction";
+    /** Exchange property: the decoded event's data type, when it has one. */
+    public static final String DATA_TYPE = "OcDataType";
 
     private final PropagationCodec codec;
     private final PeerDirectory directory;
@@ -62,9 +67,19 @@ public final class PropagationRouting {
         return codec.isSelfOriginated(body);
     }
 
-    /** The PROPALGATION_EVENT as a request; bad input throws a {@link PropagationException} with its reason. */
-    public PropagationRequest decode(JsonNode body) {
-        return codec.decodeNatsEvent(body);
+    /**
+     * The PROPALGATION_EVENT as a request; bad input throws a {@link PropagationException} with its reason. Its
+     * action and data type also go in exchange properties {@value #ACTION} and {@value #DATA_TYPE}, which the
+     * routes' choice reads (${body.action} had Camel look up the body's bean info, hashing the whole request, at
+     * every branch).
+     */
+    public PropagationRequest decode(JsonNode body, @ExchangeProperties Map<String, Object> properties) {
+        PropagationRequest request = codec.decodeNatsEvent(body);
+        properties.put(ACTION, request.action().name());
+        if (request.dataType() != null) {
+            properties.put(DATA_TYPE, request.dataType());
+        }
+        return request;
     }
 
     /** True when the resource names another creator: not this node's to propagate. */
@@ -74,7 +89,7 @@ public final class PropagationRouting {
 
     /** The bytes sent on each stream: one JSON event and a newline, from this node, with the intake's event id. */
     public byte[] streamEvent(PropagationRequest request, @Header(NatsIntakeConsumer.EVENT_ID) String id) {
-        return codec.encodeStreamEvent(codec.streamEventFor(request, localPeerId.get(), id));
+        return codec.encodeStreamEventFor(request, localPeerId.get(), id);
     }
 
     /** What the event is about, for the outbox's order per resource (header OcResource); null without an id. */

@@ -195,14 +195,23 @@ public final class PropagationCodec {
                 id);
     }
 
+    /** As {@link #encodeStreamEvent}, the stream event that carries {@code request}, from its parsed payload. */
+    public byte[] encodeStreamEventFor(PropagationRequest request, String fromPeerId, String id) {
+        return encodeStreamEvent(streamEventFor(request, fromPeerId, id), request.parsedPayload());
+    }
+
     /** One JSON value followed by a newline, as Go's json.Encoder writes it. */
     public byte[] encodeStreamEvent(StreamEvent event) {
+        return encodeStreamEvent(event, event.payload() == null ? null : json.parse(event.payload(), "stream.payload"));
+    }
+
+    private byte[] encodeStreamEvent(StreamEvent event, JsonNode payload) {
         ObjectNode node = json.mapper().createObjectNode();
         json.putEnum(node, "stream.type", ACTION, event.type().name());
         json.putText(node, "stream.from", event.from());
         json.putText(node, "stream.user", event.user());
         json.putEnum(node, "stream.dataType", DATATYPE, event.dataType());
-        json.putPayload(node, "stream.payload", event.payload());
+        json.putPayload(node, "stream.payload", payload);
         json.putText(node, "stream.signature", event.signature());
         json.putText(node, "stream.id", event.id());
         byte[] value = json.write(node);

@@ -187,14 +187,22 @@ public final class TolerantJson {
 
     /** Writes a JSON text payload in the configured form; never a null, which receivers refuse. */
     public void putPayload(ObjectNode object, String field, String json) {
-        String name = writeName(field);
         if (json == null) {
+            throw new PropagationException(Reason.MISSING_FIELD, "no payload to write as " + writeName(field));
+        }
+        putPayload(object, field, parse(json, field));
+    }
+
+    /** As {@link #putPayload(ObjectNode, String, String)}, for a payload already parsed. */
+    public void putPayload(ObjectNode object, String field, JsonNode value) {
+        String name = writeName(field);
+        if (value == null) {
             throw new PropagationException(Reason.MISSING_FIELD, "no payload to write as " + name);
         }
         if (table.writesPayloadBase64()) {
-            object.put(name, Base64.getEncoder().encodeToString(parse(json, field).toString().getBytes(StandardCharsets.UTF_8)));
+            object.put(name, Base64.getEncoder().encodeToString(value.toString().getBytes(StandardCharsets.UTF_8)));
         } else {
-            object.set(name, parse(json, field));
+            object.set(name, value);
         }
     }
 
