@@ -7,6 +7,7 @@ import org.apache.camel.Headers;
 import org.opencloud.discovery.camel.Libp2pConstants;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
+import org.opencloud.discovery.propagation.codec.AcceptedEvent;
 import org.opencloud.discovery.propagation.codec.Action;
 import org.opencloud.discovery.propagation.codec.PropagationCodec;
 import org.opencloud.discovery.propagation.codec.PropagationRequest;
@@ -125,11 +126,12 @@ public final class PropagationRouting {
     public byte[] accept(@Header(Libp2pConstants.PROTOCOL) String protocol,
                          @Header(Libp2pConstants.PEER_ID) String peer, byte[] body, @Headers Map<String, Object> headers) {
         Action action = authorization.authorizeProtocol(peer, protocol);
-        StreamEvent event = codec.decodeInboundEvent(action, body);
+        AcceptedEvent accepted = codec.acceptInboundEvent(action, body);
+        StreamEvent event = accepted.event();
         if (event.id() != null) { // a stream on this node's NATS keeps each event once within its duplicate window
             headers.put(NATS_MSG_ID, peer + ":" + event.id());
         }
-        byte[] message = codec.natsMessageFor(event);
+        byte[] message = accepted.natsMessage();
         if (message.length > natsMaxPayload.getAsLong()) { // the payload's base64 form may be a third larger
             throw new PropagationException(Reason.OVERSIZED, "the NATS message for this event has " + message.length
                     + " bytes, more than the NATS server takes (" + natsMaxPayload.getAsLong() + ")");

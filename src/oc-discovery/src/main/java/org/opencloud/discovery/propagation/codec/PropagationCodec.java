@@ -161,29 +161,45 @@ public final class PropagationCodec {
 
     /** A CREATE_RESOURCE / REMOVE_RESOURCE / SEARCH_EVENT body stamped with the node's app name. */
     public byte[] encodeNatsMessage(String dataType, String user, String payloadJson) {
-        return json.write(envelopeNode(dataType, user, payloadJson));
+        return json.write(envelopeNode(dataType, user, parsed(payloadJson)));
     }
 
     /** A PROPALGATION_EVENT body {PB_CONSIDERS, DataType, Payload} for the receiver's own apps. */
     public byte[] encodeConsidersEvent(String dataType, String user, String payloadJson) {
-        return encodePropagationEvent(Action.PB_CONSIDERS, dataType, user, payloadJson);
+        return encodePropagationEvent(Action.PB_CONSIDERS, dataType, user, parsed(payloadJson));
     }
 
     /** A PROPALGATION_EVENT body {action, DataType, Payload} for the receiver's own apps (considers, planner). */
-    private byte[] encodePropagationEvent(Action action, String dataType, String user, String payloadJson) {
+    private byte[] encodePropagationEvent(Action action, String dataType, String user, JsonNode payload) {
         ObjectNode message = json.mapper().createObjectNode();
         json.putEnum(message, "propagation.action", ACTION, action.name());
         json.putEnum(message, "propagation.dataType", DATATYPE, dataType);
-        json.putPayload(message, "propagation.payload", payloadJson);
-        return json.write(envelopeNode(dataType, user, message.toString()));
+        json.putPayload(message, "propagation.payload", payload);
+        return json.write(envelopeNode(dataType, user, message));
     }
 
     /** The NATS body a receiver publishes for an accepted stream event (spec 1, last column). */
     public byte[] natsMessageFor(StreamEvent event) {
+        return natsMessageFor(event, parsed(event.payload()));
+    }
+
+    /**
+     * A stream event received on the protocol of {@code expected} (as {@link #decodeInboundEvent}) and the NATS
+     * body to publish for it (as {@link #natsMessageFor}), its payload parsed once for both.
+     */
+    public AcceptedEvent acceptInboundEvent(Action expected, byte[] body) {
+        ObjectNode node = json.parseObject(body, "stream event");
+        JsonNode payload = json.payloadNode(node, "stream.payload");
+        StreamEvent event = streamEvent(node, payload);
+        requireType(expected, event);
+        return new AcceptedEvent(event, natsMessageFor(event, payload));
+    }
+
+    private byte[] natsMessageFor(StreamEvent event, JsonNode payload) {
         return switch (event.type()) {
-            case PB_CREATE, PB_UPDATE, PB_DELETE -> encodeNatsMessage(event.dataType(), event.user(), event.payload());
-            case PB_CONSIDERS -> encodeConsidersEvent(event.dataType(), event.user(), event.payload());
-            case PB_PLANNER -> encodePropagationEvent(Action.PB_PLANNER, event.dataType(), event.user(), event.payload());
+            case PB_CREATE, PB_UPDATE, PB_DELETE -> json.write(envelopeNode(event.dataType(), event.user(), payload));
+            case PB_CONSIDERS -> encodePropagationEvent(Action.PB_CONSIDERS, event.dataType(), event.user(), payload);
+            case PB_PLANNER -> encodePropagationEvent(Action.PB_PLANNER, event.dataType(), event.user(), payload);
             default -> throw new PropagationException(Reason.UNKNOWN_ACTION,
                     event.type() + " is not carried on a resource stream");
         };
@@ -223,17 +239,20 @@ public final class PropagationCodec {
     /** One stream event, with or without its trailing newline; a second value is malformed. */
     public StreamEvent decodeStreamEvent(byte[] body) {
         ObjectNode node = json.parseObject(body, "stream event");
+        return streamEvent(node, json.payloadNode(node, "stream.payload"));
+    }
+
+    private StreamEvent streamEvent(ObjectNode node, JsonNode payload) {
         Action type = action(node, "stream.type");
         String dataType = json.enumName(node, "stream.dataType", DATATYPE, Reason.UNKNOWN_DATATYPE);
         if (dataType == null) {
             throw new PropagationException(Reason.MISSING_FIELD, "stream event has no datatype");
         }
-        String payload = json.payload(node, "stream.payload");
         if (payload == null) {
             throw new PropagationException(Reason.MISSING_FIELD, "stream event has no payload");
         }
         return new StreamEvent(type, json.text(node, "stream.from"), json.text(node, "stream.user"),
-                dataType, payload, json.text(node, "stream.signature"), json.text(node, "stream.id"));
+                dataType, payload.toString(), json.text(node, "stream.signature"), json.text(node, "stream.id"));
     }
 
     /**
@@ -242,11 +261,15 @@ public final class PropagationCodec {
      */
     public StreamEvent decodeInboundEvent(Action expected, byte[] body) {
         StreamEvent event = decodeStreamEvent(body);
+        requireType(expected, event);
+        return event;
+    }
+
+    private static void requireType(Action expected, StreamEvent event) {
         if (event.type() != expected) {
             throw new PropagationException(Reason.UNKNOWN_ACTION, "event type " + event.type() + " on the protocol of "
                     + expected);
         }
-        return event;
     }
 
     private NatsEnvelope envelope(ObjectNode root) {
@@ -266,12 +289,16 @@ public final class PropagationCodec {
                 json.text(root, "nats.user"), methodCode, payload == null ? null : payload.toString());
     }
 
-    private ObjectNode envelopeNode(String dataType, String user, String payloadJson) {
+    private JsonNode parsed(String payloadJson) {
+        return payloadJson == null ? null : json.parse(payloadJson, "Payload");
+    }
+
+    private ObjectNode envelopeNode(String dataType, String user, JsonNode payload) {
         ObjectNode node = json.mapper().createObjectNode();
         json.putText(node, "nats.fromApp", ownAppName);
         json.putEnum(node, "nats.dataType", DATATYPE, dataType);
         json.putText(node, "nats.user", user);
-        json.putPayload(node, "nats.payload", payloadJson);
+        json.putPayload(node, "nats.payload", payload);
         return node;
     }
 
