@@ -89,8 +89,6 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.addComponent("outbox", new OutboxComponent(outbox, metrics));
         context.getRegistry().bind("outbox", outbox);
 
-        // camel-jackson in the routes parses with the codec's strict mapper (one JSON value per body)
-        context.getRegistry().bind("codecObjectMapper", codec.tolerantJson().mapper());
         context.getRegistry().bind("peerDirectory", directory);
         context.getRegistry().bind("peerDirectorySync", sync);
         context.getRegistry().bind("authorization", authorization);

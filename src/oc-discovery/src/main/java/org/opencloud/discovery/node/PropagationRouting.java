@@ -1,6 +1,6 @@
 package org.opencloud.discovery.node;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ExchangeProperties;
 import org.apache.camel.Header;
 import org.apache.camel.Headers;
@@ -58,13 +58,16 @@ public final class PropagationRouting {
         this.natsMaxPayload = natsMaxPayload;
     }
 
-    /** Refuses a body over the codec table's size limit (OVERSIZED) or not UTF-8 before anything parses it. */
-    public void checkBody(byte[] body) {
-        codec.tolerantJson().checkBody(body, "NATS message");
+    /**
+     * A PROPALGATION_EVENT body as one JSON object: within the codec table's size limit, strict UTF-8, one value
+     * and nothing after it; the steps below read it as parsed.
+     */
+    public ObjectNode parse(byte[] body) {
+        return codec.tolerantJson().parseObject(body, "NATS message");
     }
 
     /** True for a message this node published itself (its own FromApp): loop avoidance. */
-    public boolean isSelfOriginated(JsonNode body) {
+    public boolean isSelfOriginated(ObjectNode body) {
         return codec.isSelfOriginated(body);
     }
 
@@ -74,8 +77,8 @@ public final class PropagationRouting {
      * routes' choice reads (${body.action} had Camel look up the body's bean info, hashing the whole request, at
      * every branch).
      */
-    public PropagationRequest decode(JsonNode body, @ExchangeProperties Map<String, Object> properties) {
-        PropagationRequest request = codec.decodeNatsEvent(body);
+    public PropagationRequest decode(ObjectNode body, @ExchangeProperties Map<String, Object> properties) {
+        PropagationRequest request = codec.decodeParsedNatsEvent(body);
         properties.put(ACTION, request.action().name());
         if (request.dataType() != null) {
             properties.put(DATA_TYPE, request.dataType());

@@ -70,11 +70,6 @@ public final class PropagationCodec {
         return envelope(root);
     }
 
-    /** The envelope of a NATS message a route has already parsed. */
-    public NatsEnvelope decodeNatsEnvelope(JsonNode parsed) {
-        return envelope(json.parsedObject(parsed, "NATS message"));
-    }
-
     /**
      * A PROPALGATION_EVENT body as a request. The body is an envelope whose payload is the
      * propagation message; a body that is itself {Action, DataType, Payload} is accepted too.
@@ -83,9 +78,9 @@ public final class PropagationCodec {
         return request(json.parseObject(body, "NATS message"));
     }
 
-    /** As {@link #decodeNatsEvent(byte[])}, for a body a route has already parsed (camel-jackson). */
-    public PropagationRequest decodeNatsEvent(JsonNode parsed) {
-        return request(json.parsedObject(parsed, "NATS message"));
+    /** As {@link #decodeNatsEvent(byte[])}, for a body {@link TolerantJson#parseObject} parsed and checked. */
+    public PropagationRequest decodeParsedNatsEvent(ObjectNode checked) {
+        return request(checked);
     }
 
     /** Each part is parsed once and read as it is: a 1 KiB resource was parsed and written again at every step. */
@@ -131,8 +126,8 @@ public final class PropagationCodec {
     }
 
     /** As {@link #isSelfOriginated(NatsEnvelope, String)}, reading only FromApp of a parsed NATS message. */
-    public boolean isSelfOriginated(JsonNode parsed) {
-        String fromApp = json.text(json.parsedObject(parsed, "NATS message"), "nats.fromApp");
+    public boolean isSelfOriginated(ObjectNode parsed) {
+        String fromApp = json.text(parsed, "nats.fromApp");
         return fromApp != null && fromApp.equals(ownAppName);
     }
 

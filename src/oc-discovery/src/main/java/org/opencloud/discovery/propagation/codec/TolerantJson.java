@@ -66,7 +66,7 @@ public final class TolerantJson {
         WellFormedText.requireUtf8(body, what);
     }
 
-    /** An object parsed elsewhere with {@link #mapper()} (camel-jackson), checked as {@link #parseObject} checks. */
+    /** An object parsed elsewhere with {@link #mapper()}, checked as {@link #parseObject} checks. */
     public ObjectNode parsedObject(JsonNode parsed, String what) {
         return asObject(WellFormedText.requirePairedSurrogates(parsed, what), what);
     }

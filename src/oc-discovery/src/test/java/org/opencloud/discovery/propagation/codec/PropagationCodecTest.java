@@ -1,6 +1,7 @@
 package org.opencloud.discovery.propagation.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -212,11 +213,13 @@ class PropagationCodecTest {
     }
 
     @Test
-    void treesParsedByTheRouteAreCheckedToo() throws Exception {
-        JsonNode parsed = codec.tolerantJson().mapper().readTree(
-                "{\"FromApp\":\"a\",\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":[\"\\ud800\"]}}");
-        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEvent(parsed));
-        failure(Reason.MALFORMED_JSON, () -> codec.decodeNatsEnvelope(parsed));
+    void theRoutesParseChecksTheTreeOnceForEveryStepAfterIt() {
+        byte[] lone = utf8("{\"FromApp\":\"a\",\"Payload\":{\"Action\":2,\"DataType\":1,\"Payload\":[\"\\ud800\"]}}");
+        failure(Reason.MALFORMED_JSON, () -> codec.tolerantJson().parseObject(lone, "NATS message"));
+        ObjectNode checked = codec.tolerantJson().parseObject(utf8("{\"FromApp\":\"a\",\"Payload\":{\"Action\":2,"
+                + "\"DataType\":1,\"Payload\":{\"id\":\"r1\"}}}"), "NATS message");
+        assertEquals(codec.decodeNatsEvent(utf8(checked.toString())), codec.decodeParsedNatsEvent(checked));
+        assertFalse(codec.isSelfOriginated(checked));
     }
 
     @Test
