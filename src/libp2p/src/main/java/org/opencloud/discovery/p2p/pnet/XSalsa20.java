@@ -70,14 +70,15 @@ final class XSalsa20 {
                 nextBatch();
             }
             int n = Math.min(src.remaining(), BATCH_BYTES - used);
-            // Bulk copies in and out, and a plain array loop that C2 vectorizes: much cheaper than
-            // getLong/putLong on the buffers, each with its own checks.
-            src.get(data, 0, n);
+            // Bulk copies in and out, and a plain array loop that C2 vectorizes (one index for both arrays,
+            // so it needs no proof that they differ): much cheaper than getLong/putLong on the buffers.
             int from = used;
-            for (int i = 0; i < n; i++) {
-                data[i] ^= ks[from + i];
+            int to = from + n;
+            src.get(data, from, n);
+            for (int i = from; i < to; i++) {
+                data[i] ^= ks[i];
             }
-            dst.put(data, 0, n);
+            dst.put(data, from, n);
             used += n;
         }
     }
