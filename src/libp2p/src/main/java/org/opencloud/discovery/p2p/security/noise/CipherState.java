@@ -6,7 +6,6 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 
 /**
@@ -77,27 +76,27 @@ final class CipherState {
     }
 
     /**
-     * Transport use (empty AD): encrypts the concatenation of {@code plaintextParts} into {@code out},
-     * which receives the ciphertext and the 16-byte tag. Parts are fed in place, so a composite
-     * buffer needs no merging copy.
+     * Transport use (empty AD): encrypts {@code buffer[offset..offset+length)} in place and appends the
+     * 16-byte tag. Heap arrays on both sides: the JDK's ChaCha20-Poly1305 copies direct
+     * {@link java.nio.ByteBuffer}s into a fresh array on every call.
      */
-    void encrypt(ByteBuffer[] plaintextParts, ByteBuffer out) {
+    void encryptInPlace(byte[] buffer, int offset, int length) {
         try {
             init(encryptCipher, Cipher.ENCRYPT_MODE);
-            for (ByteBuffer part : plaintextParts) {
-                encryptCipher.update(part, out);
-            }
-            encryptCipher.doFinal(ByteBuffer.allocate(0), out);
+            encryptCipher.doFinal(buffer, offset, length, buffer, offset);
         } catch (GeneralSecurityException e) {
             throw new Libp2pException("noise encryption failed: " + e.getMessage(), e);
         }
     }
 
-    /** Transport use (empty AD): decrypts one frame's {@code ciphertext} (with tag) into {@code out}. */
-    void decrypt(ByteBuffer ciphertext, ByteBuffer out) {
+    /**
+     * Transport use (empty AD): authenticates and decrypts one frame, {@code ciphertext[0..length)} with
+     * its tag, into {@code out} from {@code outOffset} ({@code length - TAG_LENGTH} bytes).
+     */
+    void decrypt(byte[] ciphertext, int length, byte[] out, int outOffset) {
         try {
             init(decryptCipher, Cipher.DECRYPT_MODE);
-            decryptCipher.doFinal(ciphertext, out);
+            decryptCipher.doFinal(ciphertext, 0, length, out, outOffset);
         } catch (AEADBadTagException e) {
             throw new Libp2pException("noise decryption failed: authentication tag mismatch", e);
         } catch (GeneralSecurityException e) {
