@@ -115,45 +115,52 @@ final class XSalsa20 {
 
     /** The 20 Salsa20 rounds of every lane's block, in place, without the final addition. */
     private static void rounds(int[][] lanes) {
+        // One call per double round: C2 compiles a method invoked this often soon, where a single call per
+        // batch would run for seconds in on-stack-replacement code entered at one inner loop or another.
+        for (int i = 0; i < 10; i++) {
+            doubleRound(lanes);
+        }
+    }
+
+    /** A column round then a row round, on every lane's block. */
+    private static void doubleRound(int[][] lanes) {
         int[] x0 = lanes[0], x1 = lanes[1], x2 = lanes[2], x3 = lanes[3], x4 = lanes[4], x5 = lanes[5];
         int[] x6 = lanes[6], x7 = lanes[7], x8 = lanes[8], x9 = lanes[9], x10 = lanes[10], x11 = lanes[11];
         int[] x12 = lanes[12], x13 = lanes[13], x14 = lanes[14], x15 = lanes[15];
-        for (int i = 0; i < 10; i++) {
-            // column round
-            for (int l = 0; l < LANES; l++) x4[l] ^= Integer.rotateLeft(x0[l] + x12[l], 7);
-            for (int l = 0; l < LANES; l++) x8[l] ^= Integer.rotateLeft(x4[l] + x0[l], 9);
-            for (int l = 0; l < LANES; l++) x12[l] ^= Integer.rotateLeft(x8[l] + x4[l], 13);
-            for (int l = 0; l < LANES; l++) x0[l] ^= Integer.rotateLeft(x12[l] + x8[l], 18);
-            for (int l = 0; l < LANES; l++) x9[l] ^= Integer.rotateLeft(x5[l] + x1[l], 7);
-            for (int l = 0; l < LANES; l++) x13[l] ^= Integer.rotateLeft(x9[l] + x5[l], 9);
-            for (int l = 0; l < LANES; l++) x1[l] ^= Integer.rotateLeft(x13[l] + x9[l], 13);
-            for (int l = 0; l < LANES; l++) x5[l] ^= Integer.rotateLeft(x1[l] + x13[l], 18);
-            for (int l = 0; l < LANES; l++) x14[l] ^= Integer.rotateLeft(x10[l] + x6[l], 7);
-            for (int l = 0; l < LANES; l++) x2[l] ^= Integer.rotateLeft(x14[l] + x10[l], 9);
-            for (int l = 0; l < LANES; l++) x6[l] ^= Integer.rotateLeft(x2[l] + x14[l], 13);
-            for (int l = 0; l < LANES; l++) x10[l] ^= Integer.rotateLeft(x6[l] + x2[l], 18);
-            for (int l = 0; l < LANES; l++) x3[l] ^= Integer.rotateLeft(x15[l] + x11[l], 7);
-            for (int l = 0; l < LANES; l++) x7[l] ^= Integer.rotateLeft(x3[l] + x15[l], 9);
-            for (int l = 0; l < LANES; l++) x11[l] ^= Integer.rotateLeft(x7[l] + x3[l], 13);
-            for (int l = 0; l < LANES; l++) x15[l] ^= Integer.rotateLeft(x11[l] + x7[l], 18);
-            // row round
-            for (int l = 0; l < LANES; l++) x1[l] ^= Integer.rotateLeft(x0[l] + x3[l], 7);
-            for (int l = 0; l < LANES; l++) x2[l] ^= Integer.rotateLeft(x1[l] + x0[l], 9);
-            for (int l = 0; l < LANES; l++) x3[l] ^= Integer.rotateLeft(x2[l] + x1[l], 13);
-            for (int l = 0; l < LANES; l++) x0[l] ^= Integer.rotateLeft(x3[l] + x2[l], 18);
-            for (int l = 0; l < LANES; l++) x6[l] ^= Integer.rotateLeft(x5[l] + x4[l], 7);
-            for (int l = 0; l < LANES; l++) x7[l] ^= Integer.rotateLeft(x6[l] + x5[l], 9);
-            for (int l = 0; l < LANES; l++) x4[l] ^= Integer.rotateLeft(x7[l] + x6[l], 13);
-            for (int l = 0; l < LANES; l++) x5[l] ^= Integer.rotateLeft(x4[l] + x7[l], 18);
-            for (int l = 0; l < LANES; l++) x11[l] ^= Integer.rotateLeft(x10[l] + x9[l], 7);
-            for (int l = 0; l < LANES; l++) x8[l] ^= Integer.rotateLeft(x11[l] + x10[l], 9);
-            for (int l = 0; l < LANES; l++) x9[l] ^= Integer.rotateLeft(x8[l] + x11[l], 13);
-            for (int l = 0; l < LANES; l++) x10[l] ^= Integer.rotateLeft(x9[l] + x8[l], 18);
-            for (int l = 0; l < LANES; l++) x12[l] ^= Integer.rotateLeft(x15[l] + x14[l], 7);
-            for (int l = 0; l < LANES; l++) x13[l] ^= Integer.rotateLeft(x12[l] + x15[l], 9);
-            for (int l = 0; l < LANES; l++) x14[l] ^= Integer.rotateLeft(x13[l] + x12[l], 13);
-            for (int l = 0; l < LANES; l++) x15[l] ^= Integer.rotateLeft(x14[l] + x13[l], 18);
-        }
+        // column round
+        for (int l = 0; l < LANES; l++) x4[l] ^= Integer.rotateLeft(x0[l] + x12[l], 7);
+        for (int l = 0; l < LANES; l++) x8[l] ^= Integer.rotateLeft(x4[l] + x0[l], 9);
+        for (int l = 0; l < LANES; l++) x12[l] ^= Integer.rotateLeft(x8[l] + x4[l], 13);
+        for (int l = 0; l < LANES; l++) x0[l] ^= Integer.rotateLeft(x12[l] + x8[l], 18);
+        for (int l = 0; l < LANES; l++) x9[l] ^= Integer.rotateLeft(x5[l] + x1[l], 7);
+        for (int l = 0; l < LANES; l++) x13[l] ^= Integer.rotateLeft(x9[l] + x5[l], 9);
+        for (int l = 0; l < LANES; l++) x1[l] ^= Integer.rotateLeft(x13[l] + x9[l], 13);
+        for (int l = 0; l < LANES; l++) x5[l] ^= Integer.rotateLeft(x1[l] + x13[l], 18);
+        for (int l = 0; l < LANES; l++) x14[l] ^= Integer.rotateLeft(x10[l] + x6[l], 7);
+        for (int l = 0; l < LANES; l++) x2[l] ^= Integer.rotateLeft(x14[l] + x10[l], 9);
+        for (int l = 0; l < LANES; l++) x6[l] ^= Integer.rotateLeft(x2[l] + x14[l], 13);
+        for (int l = 0; l < LANES; l++) x10[l] ^= Integer.rotateLeft(x6[l] + x2[l], 18);
+        for (int l = 0; l < LANES; l++) x3[l] ^= Integer.rotateLeft(x15[l] + x11[l], 7);
+        for (int l = 0; l < LANES; l++) x7[l] ^= Integer.rotateLeft(x3[l] + x15[l], 9);
+        for (int l = 0; l < LANES; l++) x11[l] ^= Integer.rotateLeft(x7[l] + x3[l], 13);
+        for (int l = 0; l < LANES; l++) x15[l] ^= Integer.rotateLeft(x11[l] + x7[l], 18);
+        // row round
+        for (int l = 0; l < LANES; l++) x1[l] ^= Integer.rotateLeft(x0[l] + x3[l], 7);
+        for (int l = 0; l < LANES; l++) x2[l] ^= Integer.rotateLeft(x1[l] + x0[l], 9);
+        for (int l = 0; l < LANES; l++) x3[l] ^= Integer.rotateLeft(x2[l] + x1[l], 13);
+        for (int l = 0; l < LANES; l++) x0[l] ^= Integer.rotateLeft(x3[l] + x2[l], 18);
+        for (int l = 0; l < LANES; l++) x6[l] ^= Integer.rotateLeft(x5[l] + x4[l], 7);
+        for (int l = 0; l < LANES; l++) x7[l] ^= Integer.rotateLeft(x6[l] + x5[l], 9);
+        for (int l = 0; l < LANES; l++) x4[l] ^= Integer.rotateLeft(x7[l] + x6[l], 13);
+        for (int l = 0; l < LANES; l++) x5[l] ^= Integer.rotateLeft(x4[l] + x7[l], 18);
+        for (int l = 0; l < LANES; l++) x11[l] ^= Integer.rotateLeft(x10[l] + x9[l], 7);
+        for (int l = 0; l < LANES; l++) x8[l] ^= Integer.rotateLeft(x11[l] + x10[l], 9);
+        for (int l = 0; l < LANES; l++) x9[l] ^= Integer.rotateLeft(x8[l] + x11[l], 13);
+        for (int l = 0; l < LANES; l++) x10[l] ^= Integer.rotateLeft(x9[l] + x8[l], 18);
+        for (int l = 0; l < LANES; l++) x12[l] ^= Integer.rotateLeft(x15[l] + x14[l], 7);
+        for (int l = 0; l < LANES; l++) x13[l] ^= Integer.rotateLeft(x12[l] + x15[l], 9);
+        for (int l = 0; l < LANES; l++) x14[l] ^= Integer.rotateLeft(x13[l] + x12[l], 13);
+        for (int l = 0; l < LANES; l++) x15[l] ^= Integer.rotateLeft(x14[l] + x13[l], 18);
     }
 
     /** Two keystream words, little-endian, at {@code ks[offset..offset+7]}. */
