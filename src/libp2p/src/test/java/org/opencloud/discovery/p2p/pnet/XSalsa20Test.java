@@ -11,7 +11,10 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.junit.jupiter.api.Test;
 
-/** The keystream matches BouncyCastle's XSalsa20 (itself checked against NaCl vectors) across any split. */
+/**
+ * The keystream matches BouncyCastle's XSalsa20 (itself checked against NaCl vectors) across any split: lengths
+ * that leave the keystream position off a multiple of 8, and streams long enough to cross several batches.
+ */
 class XSalsa20Test {
 
     @Test
@@ -21,7 +24,7 @@ class XSalsa20Test {
         byte[] nonce = new byte[24];
         random.nextBytes(key);
         random.nextBytes(nonce);
-        byte[] plaintext = new byte[200_000];
+        byte[] plaintext = new byte[3 * XSalsa20.LANES * 64 + 200_000];
         random.nextBytes(plaintext);
         XSalsa20Engine reference = new XSalsa20Engine();
         reference.init(true, new ParametersWithIV(new KeyParameter(key), nonce));
@@ -31,7 +34,7 @@ class XSalsa20Test {
         XSalsa20 cipher = new XSalsa20(key, nonce);
         ByteBuf out = Unpooled.directBuffer(plaintext.length);
         try {
-            int[] sizes = {1, 63, 64, 65, 7, 128, 1000, 65536, 3};
+            int[] sizes = {1, 63, 64, 65, 7, 128, 1000, 65536, 3, 65519, 13, 16384, 2};
             int done = 0;
             for (int i = 0; done < plaintext.length; i++) {
                 int n = Math.min(sizes[i % sizes.length], plaintext.length - done);

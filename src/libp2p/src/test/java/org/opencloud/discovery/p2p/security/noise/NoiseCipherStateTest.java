@@ -6,8 +6,8 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 import org.opencloud.discovery.p2p.core.Libp2pException;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,13 +40,16 @@ class NoiseCipherStateTest {
     void transportFramesUseEmptyAdAndRoundTrip() {
         CipherState sender = new CipherState(KEY);
         CipherState receiver = new CipherState(KEY);
-        ByteBuffer frame = ByteBuffer.allocate(PLAINTEXT.length + CipherState.TAG_LENGTH);
-        sender.encrypt(new ByteBuffer[] {ByteBuffer.wrap(PLAINTEXT, 0, 10), ByteBuffer.wrap(PLAINTEXT, 10, PLAINTEXT.length - 10)}, frame);
+        // in place after a 2-byte prefix, as the codec does
+        byte[] frame = new byte[2 + PLAINTEXT.length + CipherState.TAG_LENGTH];
+        System.arraycopy(PLAINTEXT, 0, frame, 2, PLAINTEXT.length);
+        sender.encryptInPlace(frame, 2, PLAINTEXT.length);
 
-        assertArrayEquals(bouncyCastleSeal(CipherState.nonceBytes(0), new byte[0], PLAINTEXT), frame.array());
-        ByteBuffer plaintext = ByteBuffer.allocate(PLAINTEXT.length);
-        receiver.decrypt(frame.flip(), plaintext);
-        assertArrayEquals(PLAINTEXT, plaintext.array());
+        assertArrayEquals(bouncyCastleSeal(CipherState.nonceBytes(0), new byte[0], PLAINTEXT),
+                Arrays.copyOfRange(frame, 2, frame.length));
+        byte[] plaintext = new byte[1 + PLAINTEXT.length];
+        receiver.decrypt(Arrays.copyOfRange(frame, 2, frame.length), frame.length - 2, plaintext, 1);
+        assertArrayEquals(PLAINTEXT, Arrays.copyOfRange(plaintext, 1, plaintext.length));
     }
 
     @Test
