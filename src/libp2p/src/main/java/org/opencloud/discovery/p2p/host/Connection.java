@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 
 /**
  * An upgraded connection to one authenticated peer: a secured, multiplexed TCP channel.
@@ -69,30 +70,18 @@ public final class Connection {
 
     /** Opens a stream and agrees on the first of {@code protocols} that the peer serves. */
     public CompletableFuture<Stream> newStream(List<String> protocols) {
-        if (!isOpen()) {
-            return CompletableFuture.failedFuture(new Libp2pException("connection to " + remotePeer + " is closed"));
-        }
-        CompletableFuture<Stream> result = new CompletableFuture<>();
-        session.openStream().addListener(f -> {
-            if (!f.isSuccess()) {
-                result.completeExceptionally(new Libp2pException("cannot open a stream to " + remotePeer + ": "
-                        + f.cause().getMessage(), f.cause()));
-                return;
-            }
-            MuxedStream muxed = (MuxedStream) f.getNow();
-            negotiate(muxed, MultistreamNegotiation.initiator(protocols)).addListener(n -> {
-                if (n.isSuccess() && !muxed.scope().setProtocol(((Stream) n.getNow()).protocol())) {
-                    muxed.reset();
-                    result.completeExceptionally(refusedByResourceManager(((Stream) n.getNow()).protocol()));
-                } else if (n.isSuccess()) {
-                    result.complete((Stream) n.getNow());
-                } else {
-                    result.completeExceptionally(new Libp2pException("cannot open " + protocols + " with "
-                            + remotePeer + ": " + n.cause().getMessage(), n.cause()));
-                }
-            });
-        });
-        return result;
+        return openMuxed((muxed, result) -> negotiate(muxed, MultistreamNegotiation.initiator(protocols))
+                .addListener(n -> {
+                    if (n.isSuccess() && !muxed.scope().setProtocol(((Stream) n.getNow()).protocol())) {
+                        muxed.reset();
+                        result.completeExceptionally(refusedByResourceManager(((Stream) n.getNow()).protocol()));
+                    } else if (n.isSuccess()) {
+                        result.complete((Stream) n.getNow());
+                    } else {
+                        result.completeExceptionally(new Libp2pException("cannot open " + protocols + " with "
+                                + remotePeer + ": " + n.cause().getMessage(), n.cause()));
+                    }
+                }));
     }
 
     /**
@@ -105,19 +94,23 @@ public final class Connection {
      * alternatives, uses {@link #newStream}.
      */
     public CompletableFuture<Stream> newLazyStream(String protocol) {
+        // on the stream's loop, so that header and proposal are written before anything the caller writes
+        return openMuxed((muxed, result) -> muxed.executor().execute(() -> startLazily(muxed, protocol, result)));
+    }
+
+    /** Opens a muxed stream and hands it over with the future it completes; the future fails if none opens. */
+    private CompletableFuture<Stream> openMuxed(BiConsumer<MuxedStream, CompletableFuture<Stream>> opened) {
         if (!isOpen()) {
             return CompletableFuture.failedFuture(new Libp2pException("connection to " + remotePeer + " is closed"));
         }
         CompletableFuture<Stream> result = new CompletableFuture<>();
         session.openStream().addListener(f -> {
-            if (!f.isSuccess()) {
+            if (f.isSuccess()) {
+                opened.accept((MuxedStream) f.getNow(), result);
+            } else {
                 result.completeExceptionally(new Libp2pException("cannot open a stream to " + remotePeer + ": "
                         + f.cause().getMessage(), f.cause()));
-                return;
             }
-            MuxedStream muxed = (MuxedStream) f.getNow();
-            // on the stream's loop, so that header and proposal are written before anything the caller writes
-            muxed.executor().execute(() -> startLazily(muxed, protocol, result));
         });
         return result;
     }

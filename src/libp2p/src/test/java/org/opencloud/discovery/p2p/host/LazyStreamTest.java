@@ -91,26 +91,17 @@ class LazyStreamTest {
 
     @Test
     void sendsHeaderProposalAndDataBeforeAnyAnswerThenReadsTheAnswerInOrder() throws Exception {
-        Host a = host();
-        Host b = host();
-        HoldingRelay relay = relayTo(b);
-        Connection c = connect(a, b, relay.port());
-        relay.hold();
-        long answeredBefore = relay.forwardedToDialer();
+        HeldRequest held = heldRequest();
 
-        Stream stream = await(c.newLazyStream(PROTOCOL));
-        CompletableFuture<byte[]> reply = request(stream, "request");
-
-        assertEquals("request", await(arrived), "the request reached the handler while the listener's answers were held");
-        assertEquals(answeredBefore, relay.forwardedToDialer(), "nothing reached the dialer meanwhile");
-        assertFalse(reply.isDone());
+        assertEquals(held.answeredBefore(), held.relay().forwardedToDialer(), "nothing reached the dialer meanwhile");
+        assertFalse(held.reply().isDone());
         assertFalse(received.isDone(), "the FIN waits for the echo");
 
         // header and echo arrive: our FIN follows, then the three writes and the listener's FIN come back
-        relay.release();
-        assertEquals("one,two,three", new String(await(reply), StandardCharsets.UTF_8));
+        held.relay().release();
+        assertEquals("one,two,three", new String(await(held.reply()), StandardCharsets.UTF_8));
         assertEquals("request", await(received));
-        assertEquals(PROTOCOL, stream.protocol());
+        assertEquals(PROTOCOL, held.stream().protocol());
     }
 
     @Test
@@ -134,20 +125,30 @@ class LazyStreamTest {
 
     @Test
     void aListenerGoneBeforeAnsweringFailsTheStream() throws Exception {
+        HeldRequest held = heldRequest();
+        held.listener().close(); // its echo and answer never reach the dialer
+
+        Throwable failure = failure(held.reply());
+        assertTrue(failure.getMessage().startsWith("cannot open " + PROTOCOL + " with " + held.listener().peerId()
+                + ": "), failure.getMessage());
+        assertTrue(failure.getMessage().contains("during multistream negotiation"), failure.getMessage());
+    }
+
+    /** A request on a lazy stream, through a relay that holds the listener's answers, once it reached the handler. */
+    private record HeldRequest(Host listener, HoldingRelay relay, long answeredBefore, Stream stream,
+                               CompletableFuture<byte[]> reply) {
+    }
+
+    private HeldRequest heldRequest() throws Exception {
         Host a = host();
         Host b = host();
         HoldingRelay relay = relayTo(b);
         Connection c = connect(a, b, relay.port());
         relay.hold();
-
+        long answeredBefore = relay.forwardedToDialer();
         Stream stream = await(c.newLazyStream(PROTOCOL));
         CompletableFuture<byte[]> reply = request(stream, "request");
-        assertEquals("request", await(arrived));
-        b.close(); // its echo and answer never reach the dialer
-
-        Throwable failure = failure(reply);
-        assertTrue(failure.getMessage().startsWith("cannot open " + PROTOCOL + " with " + b.peerId() + ": "),
-                failure.getMessage());
-        assertTrue(failure.getMessage().contains("during multistream negotiation"), failure.getMessage());
+        assertEquals("request", await(arrived), "the request reached the handler while the listener's answers were held");
+        return new HeldRequest(b, relay, answeredBefore, stream, reply);
     }
 }
