@@ -169,7 +169,8 @@ public final class RecentEventIds implements AutoCloseable {
 
     private static String read(Path journalFile) {
         try {
-            return Files.readString(journalFile, StandardCharsets.US_ASCII);
+            // one byte a character, never a decoding error: a damaged line is skipped, not a node that cannot start
+            return Files.readString(journalFile, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the journal of received events " + journalFile, e);
         }

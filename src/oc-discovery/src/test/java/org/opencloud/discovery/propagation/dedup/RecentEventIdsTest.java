@@ -103,12 +103,13 @@ class RecentEventIdsTest {
     }
 
     @Test
-    void whatAKilledNodesJournalHeldIsKeptACutLastLineSkipped() throws Exception {
+    void whatAKilledNodesJournalHeldIsKeptADamagedOrCutLineSkipped() throws Exception {
         Files.createDirectories(dir);
         long now = clock.millis();
         // as record writes them; the kill came inside the last write
         Files.writeString(dir.resolve(RecentEventIds.JOURNAL_FILE), now + " " + A + " " + base64("whole") + "\n"
-                + now + " " + B + " " + base64("next") + "\n" + now + " " + A + " " + base64("cut").substring(0, 2));
+                + "\u00ff damaged \u00fe\n" + now + " " + B + " " + base64("next") + "\n"
+                + now + " " + A + " " + base64("cut").substring(0, 2), StandardCharsets.UTF_8);
         try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
             assertTrue(ids.contains(A, "whole") && ids.contains(B, "next"));
             assertFalse(ids.contains(A, "cut"));
