@@ -64,7 +64,7 @@ public final class PropagationCodec {
     public NatsEnvelope decodeNatsEnvelopeFromOthers(byte[] body, String dataType) {
         ObjectNode root = json.parseObject(body, "NATS message");
         if (!dataType.equals(json.enumName(root, "nats.dataType", DATATYPE, Reason.UNKNOWN_DATATYPE))
-                || ownAppName.equals(json.text(root, "nats.fromApp"))) {
+                || isSelfOriginated(root)) {
             return null;
         }
         return envelope(root);
@@ -120,12 +120,7 @@ public final class PropagationCodec {
                 search ? json.text(payload, "search.text") : null);
     }
 
-    /** True when the envelope carries the given application name: the node published it itself. */
-    public boolean isSelfOriginated(NatsEnvelope envelope, String ownAppName) {
-        return envelope.fromApp() != null && envelope.fromApp().equals(ownAppName);
-    }
-
-    /** As {@link #isSelfOriginated(NatsEnvelope, String)}, reading only FromApp of a parsed NATS message. */
+    /** True when a parsed NATS message carries this node's app name (FromApp, read alone): it published it itself. */
     public boolean isSelfOriginated(ObjectNode parsed) {
         String fromApp = json.text(parsed, "nats.fromApp");
         return fromApp != null && fromApp.equals(ownAppName);

@@ -185,15 +185,7 @@ public final class TolerantJson {
         object.set(writeName(field), table.writesEnumsAsNumbers() ? IntNode.valueOf(number) : TextNode.valueOf(name));
     }
 
-    /** Writes a JSON text payload in the configured form; never a null, which receivers refuse. */
-    public void putPayload(ObjectNode object, String field, String json) {
-        if (json == null) {
-            throw new PropagationException(Reason.MISSING_FIELD, "no payload to write as " + writeName(field));
-        }
-        putPayload(object, field, parse(json, field));
-    }
-
-    /** As {@link #putPayload(ObjectNode, String, String)}, for a payload already parsed. */
+    /** Writes a parsed payload in the configured form (its JSON text in base64, or inline); never a null. */
     public void putPayload(ObjectNode object, String field, JsonNode value) {
         String name = writeName(field);
         if (value == null) {

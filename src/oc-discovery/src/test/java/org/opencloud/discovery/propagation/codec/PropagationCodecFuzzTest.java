@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
- * The codec's decoders, as the routes call them, on any bytes: a NATS PROPALGATION_EVENT (checkBody, the
- * envelope, the propagation message and its payload, the loop and foreign-resource checks, then the stream event
- * the node would send), and an inbound stream event on each resource protocol (then the NATS message the node
+ * The codec's decoders, as the routes call them, on any bytes: a NATS PROPALGATION_EVENT (the checked parse, the
+ * loop check, the propagation message and its payload, the foreign-resource check, then the stream event the node
+ * would send), and an inbound stream event on each resource protocol (then the NATS message the node
  * would publish). Each returns or throws a {@link PropagationException}; nothing else, within the allocation
  * bound. Events we encode decode to themselves.
  */
@@ -70,15 +70,15 @@ class PropagationCodecFuzzTest {
     @Property
     void aNatsEventIsARequestOrARejection(@ForAll("natsEvents") byte[] input) {
         NATS_EVENT.check(input, bytes -> {
-            CODEC.tolerantJson().checkBody(bytes, "NATS message");
-            CODEC.isSelfOriginated(CODEC.decodeNatsEnvelope(bytes), CODEC.ownAppName());
-            PropagationRequest request = CODEC.decodeNatsEvent(bytes);
-            CODEC.isForeignResource(request.payload(), PEER);
+            ObjectNode parsed = CODEC.tolerantJson().parseObject(bytes, "NATS message");
+            CODEC.isSelfOriginated(parsed);
+            PropagationRequest request = CODEC.decodeParsedNatsEvent(parsed);
+            CODEC.isForeignResource(request.parsedPayload(), PEER);
             if (STREAMED.contains(request.action())) {
-                byte[] line = CODEC.encodeStreamEvent(CODEC.streamEventFor(request, PEER, "7"));
-                StreamEvent sent = CODEC.decodeInboundEvent(request.action(), line);
+                byte[] line = CODEC.encodeStreamEventFor(request, PEER, "7");
+                StreamEvent sent = CODEC.acceptInboundEvent(request.action(), line).event();
                 assertEquals(request.payload(), sent.payload());
-                INLINE.encodeStreamEvent(INLINE.streamEventFor(request, PEER, "7")); // payload written as JSON
+                INLINE.encodeStreamEventFor(request, PEER, "7"); // payload written as JSON
             }
         });
     }
@@ -100,8 +100,7 @@ class PropagationCodecFuzzTest {
     void anInboundEventIsANatsMessageOrARejection(@ForAll("streamEvents") byte[] input,
                                                   @ForAll("streamedActions") Action action) {
         STREAM_EVENT.check(input, bytes -> {
-            StreamEvent event = CODEC.decodeInboundEvent(action, bytes);
-            assertNotNull(CODEC.natsMessageFor(event));
+            assertNotNull(CODEC.acceptInboundEvent(action, bytes).natsMessage());
         });
     }
 
@@ -136,13 +135,13 @@ class PropagationCodecFuzzTest {
         ObjectNode message = json.mapper().createObjectNode();
         json.putEnum(message, "propagation.action", CodecTable.EnumKind.ACTION, action.name());
         json.putEnum(message, "propagation.dataType", CodecTable.EnumKind.DATATYPE, dataType);
-        json.putPayload(message, "propagation.payload", payload);
+        json.putPayload(message, "propagation.payload", json.parse(payload, "payload"));
         ObjectNode envelope = json.mapper().createObjectNode();
         json.putText(envelope, "nats.fromApp", "oc-catalog");
         json.putEnum(envelope, "nats.dataType", CodecTable.EnumKind.DATATYPE, dataType);
         json.putText(envelope, "nats.user", "alice");
         envelope.put("Method", 3);
-        json.putPayload(envelope, "nats.payload", message.toString());
+        json.putPayload(envelope, "nats.payload", message);
         return json.write(envelope);
     }
 
