@@ -9,6 +9,7 @@ import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
+import org.opencloud.discovery.p2p.protocol.pubsub.Gossipsub;
 
 /**
  * Send and receive messages over libp2p streams: one message per stream, on a protocol id such as
@@ -43,6 +44,15 @@ public class Libp2pEndpoint extends DefaultEndpoint implements MultipleConsumers
     @Override
     public Libp2pComponent getComponent() {
         return (Libp2pComponent) super.getComponent();
+    }
+
+    /** The component's gossipsub, which {@code libp2p:pubsub:} endpoints need; an error naming this endpoint without it. */
+    Gossipsub activePubsub() {
+        Gossipsub pubsub = getComponent().activePubsub();
+        if (pubsub == null) {
+            throw new IllegalStateException(getEndpointUri() + " needs the component's pubsubConfig");
+        }
+        return pubsub;
     }
 
     public Libp2pConfiguration getConfiguration() {

@@ -3,7 +3,6 @@ package org.opencloud.discovery.camel;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
-import org.opencloud.discovery.p2p.protocol.pubsub.Gossipsub;
 import org.opencloud.discovery.p2p.protocol.pubsub.PubsubMessage;
 import org.opencloud.discovery.p2p.protocol.pubsub.Subscription;
 
@@ -32,11 +31,7 @@ public class Libp2pPubsubConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        Gossipsub pubsub = getEndpoint().getComponent().activePubsub();
-        if (pubsub == null) {
-            throw new IllegalStateException(getEndpoint().getEndpointUri() + " needs the component's pubsubConfig");
-        }
-        subscription = pubsub.subscribe(topic, this::received);
+        subscription = getEndpoint().activePubsub().subscribe(topic, this::received);
     }
 
     @Override

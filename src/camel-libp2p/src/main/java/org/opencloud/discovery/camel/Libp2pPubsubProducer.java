@@ -27,11 +27,8 @@ public class Libp2pPubsubProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        Gossipsub pubsub = getEndpoint().getComponent().activePubsub();
         try {
-            if (pubsub == null) {
-                throw new IllegalStateException(getEndpoint().getEndpointUri() + " needs the component's pubsubConfig");
-            }
+            Gossipsub pubsub = getEndpoint().activePubsub();
             byte[] body = exchange.getMessage().getMandatoryBody(byte[].class);
             pubsub.publish(topic, body).whenComplete((peers, error) -> {
                 if (error != null) {
