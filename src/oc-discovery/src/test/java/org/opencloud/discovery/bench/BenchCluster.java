@@ -183,7 +183,7 @@ final class BenchCluster implements AutoCloseable {
                 : Node.start(Node.DEFAULT_CONFIG, properties);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

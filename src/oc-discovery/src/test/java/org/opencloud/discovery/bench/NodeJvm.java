@@ -5,7 +5,6 @@ import org.opencloud.discovery.interop.ProjectPaths;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +38,7 @@ final class NodeJvm implements AutoCloseable {
     NodeJvm(String name, Map<String, String> properties, Path log) throws IOException {
         this.name = name;
         this.log = log;
-        this.managementPort = freePort();
+        this.managementPort = BenchCluster.freePort();
         List<String> jvmOptions = new ArrayList<>(List.of("-Xmx512m"));
         // e.g. -Dbench.node-jvm-options=-XX:StartFlightRecording=filename=node.jfr,settings=profile (in the node's home)
         String extra = System.getProperty("bench.node-jvm-options", "").replace("{name}", name);
@@ -92,12 +91,6 @@ final class NodeJvm implements AutoCloseable {
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * NANOS_PER_TICK;
         } catch (IOException e) {
             throw new UncheckedIOException(name + " has no /proc entry", e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

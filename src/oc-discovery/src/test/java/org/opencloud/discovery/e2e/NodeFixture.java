@@ -341,7 +341,8 @@ final class NodeFixture implements AutoCloseable {
         assertNull(message, () -> "unexpected on " + subscription.getSubject() + ": " + text(message));
     }
 
-    private static Message poll(Subscription subscription, Duration timeout) {
+    /** The next message on {@code subscription} within {@code timeout}, or null. */
+    static Message poll(Subscription subscription, Duration timeout) {
         try {
             return subscription.nextMessage(timeout);
         } catch (InterruptedException e) {

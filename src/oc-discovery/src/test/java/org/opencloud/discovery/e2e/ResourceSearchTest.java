@@ -252,7 +252,7 @@ class ResourceSearchTest {
         Set<String> ids = new TreeSet<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         Message message;
-        while ((message = poll(results, ids.size() < expected && System.nanoTime() < deadline
+        while ((message = NodeFixture.poll(results, ids.size() < expected && System.nanoTime() < deadline
                 ? Duration.ofNanos(Math.max(1, deadline - System.nanoTime())) : Duration.ofMillis(500))) != null) {
             JsonNode envelope = json(message);
             assertEquals(APP_NAME, envelope.path("FromApp").asText());
@@ -262,15 +262,6 @@ class ResourceSearchTest {
         }
         results.unsubscribe();
         return ids;
-    }
-
-    private static Message poll(Subscription subscription, Duration timeout) {
-        try {
-            return subscription.nextMessage(timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static long cut(String reason) {

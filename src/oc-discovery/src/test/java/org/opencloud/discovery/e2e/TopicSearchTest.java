@@ -168,7 +168,7 @@ class TopicSearchTest {
         Set<String> ids = new TreeSet<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         Message message;
-        while ((message = poll(results, ids.containsAll(expected) ? Duration.ofMillis(500)
+        while ((message = NodeFixture.poll(results, ids.containsAll(expected) ? Duration.ofMillis(500)
                 : Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) != null) {
             JsonNode envelope = json(message);
             assertEquals("alice", envelope.path("User").asText());
@@ -176,15 +176,6 @@ class TopicSearchTest {
         }
         results.unsubscribe();
         return ids;
-    }
-
-    private static Message poll(Subscription subscription, Duration timeout) {
-        try {
-            return subscription.nextMessage(timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void await(String condition, BooleanSupplier met) {
