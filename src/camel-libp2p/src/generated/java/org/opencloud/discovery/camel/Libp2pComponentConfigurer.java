@@ -50,6 +50,10 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConnectionsOutbound": target.setMaxConnectionsOutbound(property(camelContext, int.class, value)); return true;
         case "maxconnectionsperpeer":
         case "maxConnectionsPerPeer": target.setMaxConnectionsPerPeer(property(camelContext, int.class, value)); return true;
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": target.setMaxDeliveriesInFlight(property(camelContext, int.class, value)); return true;
+        case "maxdeliveriesinflightperpeer":
+        case "maxDeliveriesInFlightPerPeer": target.setMaxDeliveriesInFlightPerPeer(property(camelContext, int.class, value)); return true;
         case "maxmemory":
         case "maxMemory": target.setMaxMemory(property(camelContext, long.class, value)); return true;
         case "maxmemoryperconnection":
@@ -137,6 +141,10 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConnectionsOutbound": return int.class;
         case "maxconnectionsperpeer":
         case "maxConnectionsPerPeer": return int.class;
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": return int.class;
+        case "maxdeliveriesinflightperpeer":
+        case "maxDeliveriesInFlightPerPeer": return int.class;
         case "maxmemory":
         case "maxMemory": return long.class;
         case "maxmemoryperconnection":
@@ -220,6 +228,10 @@ public class Libp2pComponentConfigurer extends PropertyConfigurerSupport impleme
         case "maxConnectionsOutbound": return target.getMaxConnectionsOutbound();
         case "maxconnectionsperpeer":
         case "maxConnectionsPerPeer": return target.getMaxConnectionsPerPeer();
+        case "maxdeliveriesinflight":
+        case "maxDeliveriesInFlight": return target.getMaxDeliveriesInFlight();
+        case "maxdeliveriesinflightperpeer":
+        case "maxDeliveriesInFlightPerPeer": return target.getMaxDeliveriesInFlightPerPeer();
         case "maxmemory":
         case "maxMemory": return target.getMaxMemory();
         case "maxmemoryperconnection":

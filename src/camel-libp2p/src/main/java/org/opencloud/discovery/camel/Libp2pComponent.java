@@ -79,6 +79,7 @@ public class Libp2pComponent extends Libp2pLimitOptions {
     private volatile Gossipsub activePubsub;
     private ExecutorService workerPool;
     private ScheduledExecutorService timeoutScheduler;
+    private Libp2pDeliveryWindow deliveryWindow;
     private Libp2pHealthCheck healthCheck;
 
     @Override
@@ -104,10 +105,11 @@ public class Libp2pComponent extends Libp2pLimitOptions {
         super.doStart();
         ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
         // Unbounded queues: Camel's default of 1,000 queued tasks failed deliveries beyond 1,000 in
-        // flight; what is in flight is bounded by the resource manager's stream limits instead.
+        // flight; what is in flight is bounded by the exchanges waiting in the delivery window instead.
         ThreadPoolProfile defaults = executors.getDefaultThreadPoolProfile();
         workerPool = executors.newThreadPool(this, "Libp2pWorker", unboundedQueue("Libp2pWorker", defaults, null));
         timeoutScheduler = executors.newScheduledThreadPool(this, "Libp2pTimeout", unboundedQueue("Libp2pTimeout", defaults, 1));
+        deliveryWindow = new Libp2pDeliveryWindow(getMaxDeliveriesInFlightPerPeer(), getMaxDeliveriesInFlight(), workerPool);
         activeHost = host != null ? host : createHost();
         if (host != null) { // a host the component creates logs its own start
             LOG.info("libp2p component on the given host {} listening on {}", activeHost.peerId(),
@@ -151,6 +153,9 @@ public class Libp2pComponent extends Libp2pLimitOptions {
             activeHost.close();
         }
         activeHost = null;
+        if (deliveryWindow != null) { // those still waiting fail now that the host is gone
+            deliveryWindow.startAllWaiting();
+        }
         ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
         if (timeoutScheduler != null) {
             executors.shutdownNow(timeoutScheduler);
@@ -255,6 +260,10 @@ public class Libp2pComponent extends Libp2pLimitOptions {
     /** Runs producer timeouts. */
     ScheduledExecutorService timeoutScheduler() {
         return timeoutScheduler;
+    }
+
+    Libp2pDeliveryWindow deliveryWindow() {
+        return deliveryWindow;
     }
 
     public String getIdentityKeyFile() {

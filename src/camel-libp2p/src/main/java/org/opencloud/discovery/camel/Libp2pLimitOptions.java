@@ -8,7 +8,8 @@ import org.opencloud.discovery.p2p.rcmgr.ScopeLimit;
 /**
  * The resource manager's limits as component options ({@code camel.component.libp2p.max...}), for the host
  * the component creates: for the whole node, per peer, per protocol, per connection and per stream. Their
- * defaults are the stack's {@link ResourceLimits#defaults()}.
+ * defaults are the stack's {@link ResourceLimits#defaults()}. Beside them, the producers' bound on one-shot
+ * deliveries in flight, below those limits by default so that the node never refuses its own deliveries.
  */
 public abstract class Libp2pLimitOptions extends DefaultComponent {
     private static final ResourceLimits DEFAULTS = ResourceLimits.defaults();
@@ -47,6 +48,10 @@ public abstract class Libp2pLimitOptions extends DefaultComponent {
     private long maxMemoryPerConnection = DEFAULTS.connection().memory();
     @Metadata(label = "advanced", defaultValue = "8388608")
     private long maxMemoryPerStream = DEFAULTS.stream().memory();
+    @Metadata(label = "producer", defaultValue = "64")
+    private int maxDeliveriesInFlightPerPeer = 64;
+    @Metadata(label = "producer", defaultValue = "1024")
+    private int maxDeliveriesInFlight = 1024;
 
     /** The limits these options describe. */
     public ResourceLimits resourceLimits() {
@@ -213,5 +218,26 @@ public abstract class Libp2pLimitOptions extends DefaultComponent {
     /** Inbound bytes in flight on one stream, in bytes: its yamux window (up to 4 MiB) and the message being read. */
     public void setMaxMemoryPerStream(long maxMemoryPerStream) {
         this.maxMemoryPerStream = maxMemoryPerStream;
+    }
+
+    public int getMaxDeliveriesInFlightPerPeer() {
+        return maxDeliveriesInFlightPerPeer;
+    }
+
+    /**
+     * Messages the producers send to one peer at once, each on its own stream (keepOpen streams aside); more wait
+     * and start in the order they came, their timeout counting the wait.
+     */
+    public void setMaxDeliveriesInFlightPerPeer(int maxDeliveriesInFlightPerPeer) {
+        this.maxDeliveriesInFlightPerPeer = maxDeliveriesInFlightPerPeer;
+    }
+
+    public int getMaxDeliveriesInFlight() {
+        return maxDeliveriesInFlight;
+    }
+
+    /** Messages the producers send at once to all peers; more wait, peers taking turns. */
+    public void setMaxDeliveriesInFlight(int maxDeliveriesInFlight) {
+        this.maxDeliveriesInFlight = maxDeliveriesInFlight;
     }
 }

@@ -18,15 +18,19 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends the body as one message on a new stream: open, write, close the write side, then wait until
  * the remote closes too (it has taken the message) or resets (it refused it). Bytes the remote wrote
- * before closing become the message body; when it wrote none, the body sent stays in place. With
- * {@code keepOpen}, the body and a newline go on the peer's long-lived stream instead, which the endpoint keeps
- * ({@link Libp2pKeptStreams}).
+ * before closing become the message body; when it wrote none, the body sent stays in place. Such deliveries
+ * wait for room in the component's {@link Libp2pDeliveryWindow}; the timeout counts from the exchange's arrival.
+ * With {@code keepOpen}, the body and a newline go on the peer's long-lived stream instead, which the endpoint
+ * keeps ({@link Libp2pKeptStreams}).
  */
 public class Libp2pProducer extends DefaultAsyncProducer {
+    private static final String NOT_STARTED = "the libp2p component is not started";
+
     private Multiaddr peerAddress;
     private Libp2pKeptStreams kept;
 
@@ -67,15 +71,19 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             }
             List<Multiaddr> addresses = targetAddresses(exchange, peer);
             byte[] body = exchange.getMessage().getMandatoryBody(byte[].class);
-            Host host = getEndpoint().getComponent().activeHost();
-            if (host == null) {
-                throw new IllegalStateException("the libp2p component is not started");
-            }
             if (kept != null) {
+                Host host = getEndpoint().getComponent().activeHost();
+                if (host == null) {
+                    throw new IllegalStateException(NOT_STARTED);
+                }
                 kept.send(host, peer, addresses, body).whenComplete((ok, error) ->
                         complete(exchange, callback, peer, protocol, error, null));
             } else {
-                new Delivery(exchange, callback, peer, protocol).start(host, addresses, body);
+                Libp2pDeliveryWindow window = getEndpoint().getComponent().deliveryWindow();
+                if (window == null) {
+                    throw new IllegalStateException(NOT_STARTED);
+                }
+                window.submit(peer, new Delivery(exchange, callback, peer, protocol, addresses, body, window));
             }
             return false;
         } catch (Exception e) {
@@ -149,55 +157,85 @@ public class Libp2pProducer extends DefaultAsyncProducer {
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
-    /** One message in flight: completes the exchange exactly once, off the host's event loops. */
-    private final class Delivery {
+    /**
+     * One message: waits for room in the window, then goes on its own stream; completes the exchange exactly once,
+     * off the host's event loops, and gives its room back exactly once.
+     */
+    private final class Delivery implements Runnable {
+        private static final int WAITING = 0;
+        private static final int STARTED = 1;
+        private static final int ENDED_WAITING = 2;
+
         private final Exchange exchange;
         private final AsyncCallback callback;
         private final PeerId peer;
         private final String protocol;
+        private final List<Multiaddr> addresses;
+        private final byte[] body;
+        private final Libp2pDeliveryWindow window;
         private final AtomicBoolean finished = new AtomicBoolean();
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private final ScheduledFuture<?> timeout;
         private volatile Stream stream;
-        private volatile ScheduledFuture<?> timeout;
 
-        Delivery(Exchange exchange, AsyncCallback callback, PeerId peer, String protocol) {
+        Delivery(Exchange exchange, AsyncCallback callback, PeerId peer, String protocol, List<Multiaddr> addresses,
+                 byte[] body, Libp2pDeliveryWindow window) {
             this.exchange = exchange;
             this.callback = callback;
             this.peer = peer;
             this.protocol = protocol;
+            this.addresses = addresses;
+            this.body = body;
+            this.window = window;
+            long millis = getEndpoint().getConfiguration().getTimeout();
+            timeout = getEndpoint().getComponent().timeoutScheduler().schedule(() -> finish(null, new TimeoutException(
+                    (state.get() == STARTED ? "no answer within " : "no room to start within ") + millis + " ms")),
+                    millis, TimeUnit.MILLISECONDS);
         }
 
-        void start(Host host, List<Multiaddr> addresses, byte[] body) {
-            Libp2pConfiguration config = getEndpoint().getConfiguration();
-            long millis = config.getTimeout();
-            timeout = getEndpoint().getComponent().timeoutScheduler().schedule(() -> finish(null,
-                    new TimeoutException("no answer within " + millis + " ms")), millis, TimeUnit.MILLISECONDS);
-            host.newLazyStream(peer, addresses, protocol).whenComplete((opened, error) -> {
-                if (error != null) {
-                    finish(null, error);
-                    return;
+        /** There is room: opens the stream, unless the delivery ended while it waited. */
+        @Override
+        public void run() {
+            if (!state.compareAndSet(WAITING, STARTED)) {
+                window.release(peer);
+                return;
+            }
+            try {
+                Host host = getEndpoint().getComponent().activeHost();
+                if (host == null) {
+                    throw new IllegalStateException(NOT_STARTED);
                 }
-                stream = opened;
-                if (finished.get()) {
-                    opened.reset();
-                    return;
-                }
-                opened.write(Unpooled.wrappedBuffer(body));
-                opened.closeWrite();
-                opened.readToEnd(config.getMaxMessageSize()).whenComplete(this::finish);
-            });
+                int maxReply = getEndpoint().getConfiguration().getMaxMessageSize();
+                host.newLazyStream(peer, addresses, protocol).whenComplete((opened, error) -> {
+                    if (error != null) {
+                        finish(null, error);
+                        return;
+                    }
+                    stream = opened;
+                    if (finished.get()) {
+                        opened.reset();
+                        return;
+                    }
+                    opened.write(Unpooled.wrappedBuffer(body));
+                    opened.closeWrite();
+                    opened.readToEnd(maxReply).whenComplete(this::finish);
+                });
+            } catch (RuntimeException e) {
+                finish(null, e);
+            }
         }
 
         private void finish(byte[] reply, Throwable error) {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
-            ScheduledFuture<?> pendingTimeout = timeout;
-            if (pendingTimeout != null) {
-                pendingTimeout.cancel(false);
-            }
+            timeout.cancel(false);
             Stream open = stream;
             if (error != null && open != null) {
                 open.reset();
+            }
+            if (!state.compareAndSet(WAITING, ENDED_WAITING)) {
+                window.release(peer); // started: its room is free again (one that ended waiting gives it back in run)
             }
             complete(exchange, callback, peer, protocol, error, reply);
         }
