@@ -9,7 +9,9 @@ import org.opencloud.discovery.p2p.rcmgr.ScopeLimit;
  * The resource manager's limits as component options ({@code camel.component.libp2p.max...}), for the host
  * the component creates: for the whole node, per peer, per protocol, per connection and per stream. Their
  * defaults are the stack's {@link ResourceLimits#defaults()}. Beside them, the producers' bound on one-shot
- * deliveries in flight, below those limits by default so that the node never refuses its own deliveries.
+ * deliveries in flight, below those limits by default so that the node never refuses its own deliveries: each
+ * stream reserves its 256 KiB receive window, so 128 streams take half of one protocol's 64 MiB and a quarter of
+ * the node's 128 MiB, leaving the rest to what peers open.
  */
 public abstract class Libp2pLimitOptions extends DefaultComponent {
     private static final ResourceLimits DEFAULTS = ResourceLimits.defaults();
@@ -48,10 +50,10 @@ public abstract class Libp2pLimitOptions extends DefaultComponent {
     private long maxMemoryPerConnection = DEFAULTS.connection().memory();
     @Metadata(label = "advanced", defaultValue = "8388608")
     private long maxMemoryPerStream = DEFAULTS.stream().memory();
-    @Metadata(label = "producer", defaultValue = "64")
-    private int maxDeliveriesInFlightPerPeer = 64;
-    @Metadata(label = "producer", defaultValue = "1024")
-    private int maxDeliveriesInFlight = 1024;
+    @Metadata(label = "producer", defaultValue = "32")
+    private int maxDeliveriesInFlightPerPeer = 32;
+    @Metadata(label = "producer", defaultValue = "128")
+    private int maxDeliveriesInFlight = 128;
 
     /** The limits these options describe. */
     public ResourceLimits resourceLimits() {

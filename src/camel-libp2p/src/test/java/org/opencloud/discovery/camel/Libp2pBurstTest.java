@@ -121,7 +121,7 @@ class Libp2pBurstTest {
         List<CompletableFuture<Exchange>> sent = send(a, to(b), 3000);
 
         assertAllDelivered(sent);
-        assertTrue(mostAtOnce.get() <= 64, "B had " + mostAtOnce.get() + " at once, more than maxDeliveriesInFlightPerPeer");
+        assertTrue(mostAtOnce.get() <= 32, "B had " + mostAtOnce.get() + " at once, more than maxDeliveriesInFlightPerPeer");
         assertTrue(mostAtOnce.get() > 1, "the deliveries went " + mostAtOnce.get() + " at a time, not in parallel");
         assertEquals(0, a.component.deliveryWindow().waiting());
     }
