@@ -34,7 +34,8 @@ class PlannerStreamTest {
 
     @BeforeAll
     static void start() throws Exception {
-        a = new NodeFixture("node-a", Files.createDirectories(dir.resolve("a")));
+        a = new NodeFixture("node-a", Files.createDirectories(dir.resolve("a")))
+                .set("oc.delivery.retries", "2").set("oc.delivery.retry-delay-ms", "100");
         b = new NodeFixture("node-b", Files.createDirectories(dir.resolve("b"))).partners(a).start();
         a.partners(b).start();
     }
@@ -58,6 +59,23 @@ class PlannerStreamTest {
         plan("PB_PLANNER", b.peerId(), "step-3");
         assertPlanned(onB, "step-3");
         assertNothing(errorsOnA, Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aPlannerEventItsPeerNeverTakesIsKeptAsUndeliveredAfterTheRetriesAndTheNextOneFlows() {
+        Subscription onB = b.subscribe("PROPALGATION_EVENT");
+        Subscription errorsOnA = a.subscribe(ERRORS);
+        String nowhere = PrivateKey.generate().peerId().toString(); // no address anywhere
+
+        plan("PB_PLANNER", nowhere, "lost-step");
+        plan("PB_PLANNER", b.peerId(), "next-step");
+
+        var failure = next(errorsOnA);
+        assertEquals("UNDELIVERED", failure.getHeaders().getFirst("OcErrorReason"));
+        assertEquals(nowhere, failure.getHeaders().getFirst("OcErrorPeer"));
+        assertEquals("lost-step", decodedPayload(json(failure).path("payload")).path("step").asText(),
+                "the undelivered event is kept");
+        assertPlanned(onB, "next-step");
     }
 
     private static void plan(String action, String peer, String step) {
