@@ -4,6 +4,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
 import org.opencloud.discovery.p2p.core.KeyFiles;
@@ -78,8 +79,8 @@ public class Libp2pComponent extends Libp2pLimitOptions {
     private volatile KadDht activeDht;
     private volatile Gossipsub activePubsub;
     private ExecutorService workerPool;
-    private ScheduledExecutorService timeoutScheduler;
-    private Libp2pDeliveryWindow deliveryWindow;
+    private volatile ScheduledExecutorService timeoutScheduler;
+    private volatile Libp2pDeliveryWindow deliveryWindow;
     private Libp2pHealthCheck healthCheck;
 
     @Override
@@ -105,7 +106,7 @@ public class Libp2pComponent extends Libp2pLimitOptions {
         super.doStart();
         ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
         // Unbounded queues: Camel's default of 1,000 queued tasks failed deliveries beyond 1,000 in
-        // flight; what is in flight is bounded by the exchanges waiting in the delivery window instead.
+        // flight; what is in flight is bounded by the delivery window, what waits is exchanges already in memory.
         ThreadPoolProfile defaults = executors.getDefaultThreadPoolProfile();
         workerPool = executors.newThreadPool(this, "Libp2pWorker", unboundedQueue("Libp2pWorker", defaults, null));
         timeoutScheduler = executors.newScheduledThreadPool(this, "Libp2pTimeout", unboundedQueue("Libp2pTimeout", defaults, 1));
@@ -123,12 +124,17 @@ public class Libp2pComponent extends Libp2pLimitOptions {
         }
     }
 
-    /** Camel's default profile with no bound on queued tasks (and {@code poolSize} threads, when given). */
+    /**
+     * Camel's default profile with no bound on queued tasks (and {@code poolSize} threads, when given); a task given
+     * once it is shut down is refused with an exception (Camel's default, caller-runs, drops it silently then), so
+     * that whoever gave it runs it itself.
+     */
     private static ThreadPoolProfile unboundedQueue(String id, ThreadPoolProfile defaults, Integer poolSize) {
         ThreadPoolProfile profile = defaults.clone();
         profile.setId(id);
         profile.setDefaultProfile(false);
         profile.setMaxQueueSize(-1);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
         if (poolSize != null) {
             profile.setPoolSize(poolSize);
         }
@@ -153,8 +159,10 @@ public class Libp2pComponent extends Libp2pLimitOptions {
             activeHost.close();
         }
         activeHost = null;
-        if (deliveryWindow != null) { // those still waiting fail now that the host is gone
-            deliveryWindow.startAllWaiting();
+        Libp2pDeliveryWindow window = deliveryWindow;
+        deliveryWindow = null; // new deliveries fail as not started
+        if (window != null) { // those still waiting fail now that the host is gone
+            window.close();
         }
         ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
         if (timeoutScheduler != null) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The one-shot deliveries of a component's producers in flight: at most {@code perPeer} to one peer and
@@ -24,6 +25,7 @@ final class Libp2pDeliveryWindow {
     /** Lanes with deliveries waiting and room of their own, waiting for room in the total. */
     private final ArrayDeque<Lane> turns = new ArrayDeque<>();
     private int inFlight;
+    private boolean closed;
 
     /** {@code starter} runs the deliveries that waited (off the thread that ended another one). */
     Libp2pDeliveryWindow(int perPeer, int total, Executor starter) {
@@ -42,7 +44,7 @@ final class Libp2pDeliveryWindow {
     void submit(PeerId peer, Runnable start) {
         synchronized (this) {
             Lane lane = lanes.computeIfAbsent(peer, p -> new Lane());
-            if (!lane.waiting.isEmpty() || lane.inFlight >= perPeer || inFlight >= total) {
+            if (!closed && (!lane.waiting.isEmpty() || lane.inFlight >= perPeer || inFlight >= total)) {
                 lane.waiting.add(start);
                 if (lane.inFlight < perPeer && !lane.hasTurn) {
                     takeTurn(lane);
@@ -82,7 +84,7 @@ final class Libp2pDeliveryWindow {
                 lanes.remove(peer);
             }
         }
-        starts.forEach(starter::execute);
+        starts.forEach(this::start);
     }
 
     /** Deliveries waiting for room, to all peers. */
@@ -90,10 +92,14 @@ final class Libp2pDeliveryWindow {
         return lanes.values().stream().mapToInt(lane -> lane.waiting.size()).sum();
     }
 
-    /** Hands every waiting delivery to {@code starter}, room or not: used once the host is gone, so they fail. */
-    void startAllWaiting() {
+    /**
+     * Starts every waiting delivery, room or not, and from now on each one at once: used when the host is gone, so
+     * that they fail instead of waiting for ever.
+     */
+    void close() {
         List<Runnable> starts = new ArrayList<>();
         synchronized (this) {
+            closed = true;
             for (Lane lane : lanes.values()) {
                 lane.inFlight += lane.waiting.size();
                 inFlight += lane.waiting.size();
@@ -103,7 +109,16 @@ final class Libp2pDeliveryWindow {
             }
             turns.clear();
         }
-        starts.forEach(starter::execute);
+        starts.forEach(this::start);
+    }
+
+    /** On the starter; where it takes no more work (it is shutting down), here. */
+    private void start(Runnable delivery) {
+        try {
+            starter.execute(delivery);
+        } catch (RejectedExecutionException e) {
+            delivery.run();
+        }
     }
 
     private void takeTurn(Lane lane) {

@@ -11,7 +11,8 @@ import org.opencloud.discovery.p2p.rcmgr.ScopeLimit;
  * defaults are the stack's {@link ResourceLimits#defaults()}. Beside them, the producers' bound on one-shot
  * deliveries in flight, below those limits by default so that the node never refuses its own deliveries: each
  * stream reserves its 256 KiB receive window, so 128 streams take half of one protocol's 64 MiB and a quarter of
- * the node's 128 MiB, leaving the rest to what peers open.
+ * the node's 128 MiB, leaving the rest to what peers open; a peer gets at most 16 of them, so that it takes eight
+ * peers that answer late to hold up the others.
  */
 public abstract class Libp2pLimitOptions extends DefaultComponent {
     private static final ResourceLimits DEFAULTS = ResourceLimits.defaults();
@@ -50,8 +51,8 @@ public abstract class Libp2pLimitOptions extends DefaultComponent {
     private long maxMemoryPerConnection = DEFAULTS.connection().memory();
     @Metadata(label = "advanced", defaultValue = "8388608")
     private long maxMemoryPerStream = DEFAULTS.stream().memory();
-    @Metadata(label = "producer", defaultValue = "32")
-    private int maxDeliveriesInFlightPerPeer = 32;
+    @Metadata(label = "producer", defaultValue = "16")
+    private int maxDeliveriesInFlightPerPeer = 16;
     @Metadata(label = "producer", defaultValue = "128")
     private int maxDeliveriesInFlight = 128;
 

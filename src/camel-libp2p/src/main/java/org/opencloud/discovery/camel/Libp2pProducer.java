@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,11 +81,14 @@ public class Libp2pProducer extends DefaultAsyncProducer {
                 kept.send(host, peer, addresses, body).whenComplete((ok, error) ->
                         complete(exchange, callback, peer, protocol, error, null));
             } else {
-                Libp2pDeliveryWindow window = getEndpoint().getComponent().deliveryWindow();
-                if (window == null) {
+                Libp2pComponent component = getEndpoint().getComponent();
+                Libp2pDeliveryWindow window = component.deliveryWindow();
+                ScheduledExecutorService scheduler = component.timeoutScheduler();
+                if (window == null || scheduler == null) {
                     throw new IllegalStateException(NOT_STARTED);
                 }
-                window.submit(peer, new Delivery(exchange, callback, peer, protocol, addresses, body, window));
+                window.submit(peer, new Delivery(exchange, callback, peer, protocol, addresses, body, window)
+                        .armed(scheduler));
             }
             return false;
         } catch (Exception e) {
@@ -145,9 +150,12 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             callback.done(false);
         };
         ExecutorService workers = getEndpoint().getComponent().workerPool();
-        if (workers != null && !workers.isShutdown()) {
+        try {
+            if (workers == null) {
+                throw new RejectedExecutionException("the libp2p component is stopped");
+            }
             workers.execute(complete);
-        } else {
+        } catch (RejectedExecutionException stopping) {
             complete.run();
         }
     }
@@ -175,7 +183,7 @@ public class Libp2pProducer extends DefaultAsyncProducer {
         private final Libp2pDeliveryWindow window;
         private final AtomicBoolean finished = new AtomicBoolean();
         private final AtomicInteger state = new AtomicInteger(WAITING);
-        private final ScheduledFuture<?> timeout;
+        private volatile ScheduledFuture<?> timeout;
         private volatile Stream stream;
 
         Delivery(Exchange exchange, AsyncCallback callback, PeerId peer, String protocol, List<Multiaddr> addresses,
@@ -187,10 +195,18 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             this.addresses = addresses;
             this.body = body;
             this.window = window;
+        }
+
+        /** Starts the clock, before the delivery is submitted: the timeout counts the wait for room. */
+        Delivery armed(ScheduledExecutorService scheduler) {
             long millis = getEndpoint().getConfiguration().getTimeout();
-            timeout = getEndpoint().getComponent().timeoutScheduler().schedule(() -> finish(null, new TimeoutException(
+            timeout = scheduler.schedule(() -> finish(null, new TimeoutException(
                     (state.get() == STARTED ? "no answer within " : "no room to start within ") + millis + " ms")),
                     millis, TimeUnit.MILLISECONDS);
+            if (finished.get()) { // the timer ran before the field was set
+                timeout.cancel(false);
+            }
+            return this;
         }
 
         /** There is room: opens the stream, unless the delivery ended while it waited. */
@@ -229,15 +245,18 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
-            timeout.cancel(false);
+            ScheduledFuture<?> clock = timeout;
+            if (clock != null) {
+                clock.cancel(false);
+            }
             Stream open = stream;
             if (error != null && open != null) {
                 open.reset();
             }
+            complete(exchange, callback, peer, protocol, error, reply);
             if (!state.compareAndSet(WAITING, ENDED_WAITING)) {
                 window.release(peer); // started: its room is free again (one that ended waiting gives it back in run)
             }
-            complete(exchange, callback, peer, protocol, error, reply);
         }
     }
 }

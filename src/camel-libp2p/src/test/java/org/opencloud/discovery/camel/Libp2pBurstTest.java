@@ -159,6 +159,25 @@ class Libp2pBurstTest {
         assertTrue(e.getMessage().contains("no room to start within 300 ms"), e.getMessage());
         release.countDown();
         assertNull(first.get(20, TimeUnit.SECONDS).getException());
-        assertEquals(1, held.get(), "the one that timed out was never sent");
+        // the one that timed out gave its place back and was never sent: the next one goes, and is B's second
+        assertNull(send(a, to(b), 1).get(0).get(20, TimeUnit.SECONDS).getException());
+        assertEquals(2, held.get(), "B got the first and the third, not the one that timed out");
+    }
+
+    @Test
+    void whatWaitsWhenTheComponentStopsFailsAtOnce() throws Exception {
+        Libp2pNode b = holdingReceiver("b");
+        Libp2pNode a = Libp2pNode.start(dir, "a", component -> component.setMaxDeliveriesInFlightPerPeer(1));
+        nodes.add(a);
+        List<CompletableFuture<Exchange>> sent = send(a, to(b) + "&timeout=60000", 3);
+        await(() -> held.get() == 1 && a.component.deliveryWindow().waiting() == 2, "one at B, two waiting in A");
+
+        a.context.stop();
+
+        for (CompletableFuture<Exchange> one : sent) { // long before the 60 s timeout
+            Exchange exchange = one.get(20, TimeUnit.SECONDS);
+            assertInstanceOf(Libp2pProducerException.class, exchange.getException());
+        }
+        assertEquals(1, held.get(), "nothing more reached B");
     }
 }

@@ -6,9 +6,12 @@ import org.opencloud.discovery.p2p.core.PrivateKey;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The window's bookkeeping alone: who starts when, in which order. */
 class Libp2pDeliveryWindowTest {
@@ -60,18 +63,34 @@ class Libp2pDeliveryWindowTest {
     }
 
     @Test
-    void whatWaitsWhenTheHostIsGoneIsStartedSoItCanFail() {
+    void closingStartsWhatWaitsAndEverythingAfterAtOnceSoThatItCanFail() {
         Libp2pDeliveryWindow window = new Libp2pDeliveryWindow(1, 1, Runnable::run);
         window.submit(b, delivery("b1"));
         window.submit(b, delivery("b2"));
         window.submit(c, delivery("c1"));
 
-        window.startAllWaiting();
+        window.close();
+        window.submit(c, delivery("c2"));
 
-        assertEquals(List.of("b1", "b2", "c1"), started);
+        assertEquals(Set.of("b1", "b2", "c1", "c2"), Set.copyOf(started));
+        assertTrue(started.indexOf("b1") < started.indexOf("b2"), "a peer's in order: " + started);
         window.release(b);
         window.release(b);
         window.release(c);
+        window.release(c);
         assertThrows(IllegalStateException.class, () -> window.release(c), "a release without a delivery is a bug");
+    }
+
+    @Test
+    void aStarterThatTakesNoMoreWorkLeavesTheDeliveryToTheCaller() {
+        Libp2pDeliveryWindow window = new Libp2pDeliveryWindow(1, 1, task -> {
+            throw new RejectedExecutionException("shutting down");
+        });
+        window.submit(b, delivery("b1"));
+        window.submit(b, delivery("b2"));
+
+        window.release(b);
+
+        assertEquals(List.of("b1", "b2"), started, "b2 ran on the releasing thread");
     }
 }

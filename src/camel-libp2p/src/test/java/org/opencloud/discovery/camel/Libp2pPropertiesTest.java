@@ -42,6 +42,8 @@ class Libp2pPropertiesTest {
                     camel.component.libp2p.maxStreamsInboundPerPeer = 32
                     camel.component.libp2p.maxPendingConnections = 16
                     camel.component.libp2p.maxMemoryPerStream = 4194304
+                    camel.component.libp2p.maxDeliveriesInFlightPerPeer = 4
+                    camel.component.libp2p.maxDeliveriesInFlight = 40
                     target.peer = %s
                     """.formatted(dir.resolve("a.key"), b.peerId()));
             Main main = new Main();
@@ -66,6 +68,8 @@ class Libp2pPropertiesTest {
                 assertEquals(16, limits.pending().connectionsInbound());
                 assertEquals(4L << 20, limits.stream().memory());
                 assertEquals(ResourceLimits.defaults().connection(), limits.connection(), "what is not set keeps its default");
+                assertEquals(4, a.getMaxDeliveriesInFlightPerPeer());
+                assertEquals(40, a.getMaxDeliveriesInFlight());
                 assertTrue(Files.exists(dir.resolve("a.key")), "the identity key file is created on first start");
                 MockEndpoint got = b.mock("got");
                 got.expectedBodiesReceived("configured by properties");

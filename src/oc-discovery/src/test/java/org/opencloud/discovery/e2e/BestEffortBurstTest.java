@@ -10,12 +10,14 @@ import org.opencloud.discovery.p2p.core.PrivateKey;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.opencloud.discovery.e2e.NodeFixture.ERRORS;
+import static org.opencloud.discovery.e2e.NodeFixture.assertNothing;
 import static org.opencloud.discovery.e2e.NodeFixture.decodedPayload;
 import static org.opencloud.discovery.e2e.NodeFixture.json;
 import static org.opencloud.discovery.e2e.NodeFixture.next;
@@ -28,7 +30,7 @@ import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
  * the down one never got is on the error path, none lost on the way.
  */
 class BestEffortBurstTest {
-    /** More than the 1,000 retries Camel's default redelivery scheduler queues: all wait 3 s at once. */
+    /** More than the 1,000 retries Camel's default redelivery scheduler queues: all wait 5 s at once. */
     private static final int EVENTS = 1500;
 
     @TempDir
@@ -40,7 +42,7 @@ class BestEffortBurstTest {
     @BeforeAll
     static void startNodes() throws Exception {
         a = new NodeFixture("node-a", Files.createDirectories(dir.resolve("a")))
-                .set("oc.delivery.retries", "1").set("oc.delivery.retry-delay-ms", "3000");
+                .set("oc.delivery.retries", "1").set("oc.delivery.retry-delay-ms", "5000");
         b = new NodeFixture("node-b", Files.createDirectories(dir.resolve("b")));
         downPeerId = PrivateKey.generate().peerId().toString();
         String closedPort = "/ip4/127.0.0.1/tcp/" + NodeFixture.freePort() + "/p2p/" + downPeerId;
@@ -77,5 +79,6 @@ class BestEffortBurstTest {
             undelivered.add(decodedPayload(json(failure).get("payload")).get("id").asText());
         }
         assertEquals(received, undelivered, "each event the down partner did not get is on the error path");
+        assertNothing(errors, Duration.ofSeconds(1));
     }
 }

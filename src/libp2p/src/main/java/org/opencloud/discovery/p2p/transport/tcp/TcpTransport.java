@@ -100,6 +100,10 @@ public final class TcpTransport implements AutoCloseable {
             result.completeExceptionally(e);
             return result;
         }
+        if (group.isShuttingDown()) { // netty could not even tell us: its listeners run on the loops that are gone
+            result.completeExceptionally(new Libp2pException("cannot connect to " + address + ": the transport is closed"));
+            return result;
+        }
         new Bootstrap()
                 .group(group)
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
