@@ -10,23 +10,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.opencloud.discovery.interop.Interop.awaitTrue;
 
 /** Many messages at once from A's producers over real loopback TCP: what the delivery window bounds. */
 class Libp2pBurstTest {
     private static final String PROTOCOL = "/test/burst/1.0";
+    private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
@@ -98,16 +99,6 @@ class Libp2pBurstTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within 20 s: " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void aBurstBeyondTheNodesOwnStreamLimitsIsDeliveredWholeAtMostTheBoundAtOnce() throws Exception {
         Libp2pNode b = unhurriedReceiver("b");
@@ -137,7 +128,7 @@ class Libp2pBurstTest {
         List<CompletableFuture<Exchange>> toQuick = send(a, to(quick), 10);
 
         assertAllDelivered(toQuick);
-        await(() -> held.get() == 2, "the slow peer holds its first two");
+        awaitTrue(WAIT, "the slow peer holds its first two", () -> held.get() == 2);
         assertEquals(8, a.component.deliveryWindow().waiting(), "the slow peer's others wait in A");
         assertEquals(2, held.get(), "no more than maxDeliveriesInFlightPerPeer went to the slow peer");
         release.countDown();
@@ -152,7 +143,7 @@ class Libp2pBurstTest {
         nodes.add(a);
 
         CompletableFuture<Exchange> first = send(a, to(b) + "&timeout=60000", 1).get(0);
-        await(() -> held.get() == 1, "B holds the first message");
+        awaitTrue(WAIT, "B holds the first message", () -> held.get() == 1);
         Exchange second = send(a, to(b) + "&timeout=300", 1).get(0).get(20, TimeUnit.SECONDS);
 
         Libp2pProducerException e = assertInstanceOf(Libp2pProducerException.class, second.getException());
@@ -170,7 +161,8 @@ class Libp2pBurstTest {
         Libp2pNode a = Libp2pNode.start(dir, "a", component -> component.setMaxDeliveriesInFlightPerPeer(1));
         nodes.add(a);
         List<CompletableFuture<Exchange>> sent = send(a, to(b) + "&timeout=60000", 3);
-        await(() -> held.get() == 1 && a.component.deliveryWindow().waiting() == 2, "one at B, two waiting in A");
+        awaitTrue(WAIT, "one at B, two waiting in A",
+                () -> held.get() == 1 && a.component.deliveryWindow().waiting() == 2);
 
         a.context.stop();
 

@@ -30,7 +30,7 @@ import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
  * the down one never got is on the error path, none lost on the way.
  */
 class BestEffortBurstTest {
-    /** More than the 1,000 retries Camel's default redelivery scheduler queues: all wait 5 s at once. */
+    /** More than the 1,000 retries Camel's default redelivery scheduler queues: all wait 3 s at once. */
     private static final int EVENTS = 1500;
 
     @TempDir
@@ -42,7 +42,7 @@ class BestEffortBurstTest {
     @BeforeAll
     static void startNodes() throws Exception {
         a = new NodeFixture("node-a", Files.createDirectories(dir.resolve("a")))
-                .set("oc.delivery.retries", "1").set("oc.delivery.retry-delay-ms", "5000");
+                .set("oc.delivery.retries", "1").set("oc.delivery.retry-delay-ms", "3000");
         b = new NodeFixture("node-b", Files.createDirectories(dir.resolve("b")));
         downPeerId = PrivateKey.generate().peerId().toString();
         String closedPort = "/ip4/127.0.0.1/tcp/" + NodeFixture.freePort() + "/p2p/" + downPeerId;
