@@ -150,14 +150,14 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             callback.done(false);
         };
         ExecutorService workers = getEndpoint().getComponent().workerPool();
-        try {
-            if (workers == null) {
-                throw new RejectedExecutionException("the libp2p component is stopped");
+        if (workers != null) {
+            try {
+                workers.execute(complete);
+                return;
+            } catch (RejectedExecutionException stopping) { // the pool takes no more: completed here, below
             }
-            workers.execute(complete);
-        } catch (RejectedExecutionException stopping) {
-            complete.run();
         }
+        complete.run();
     }
 
     private static String reason(Throwable error) {
