@@ -121,9 +121,9 @@ public final class Benchmark {
             }
         });
         out.append('\n').append(machineLine(summaries)).append('\n');
-        out.append(String.format(Locale.ROOT, "sizes: %d dials, %d MiB bulk in %d B writes, %d msgs of %d B, %d streams in flight, warm-up %.0f%%%n",
-                params.dials(), params.bulkMiB(), params.chunk(), params.msgs(), params.size(), params.concurrency(),
-                params.warmupFrac() * 100));
+        out.append(String.format(Locale.ROOT, "sizes: %d dials, %d MiB bulk in %d B writes after %d MiB of warm-up, %d msgs of %d B, "
+                + "%d streams in flight, warm-up %.0f%%%n", params.dials(), params.bulkMiB(), params.chunk(),
+                params.bulkWarmupMiB(), params.msgs(), params.size(), params.concurrency(), params.warmupFrac() * 100));
         JsonNode java = summaries.get("java-java");
         JsonNode js = summaries.get("js-js");
         if (java != null && js != null) {

@@ -67,15 +67,22 @@ public final class PerfClient {
     }
 
     /** The options of perf.mjs, with its names and defaults. */
-    public record Params(List<String> modes, List<String> tests, int dials, int bulkMiB, int chunk, int msgs,
-                         int size, int concurrency, double warmupFrac) {
+    public record Params(List<String> modes, List<String> tests, int dials, int bulkMiB, int bulkWarmupMiB, int chunk,
+                         int msgs, int size, int concurrency, double warmupFrac) {
         static final List<String> ALL_MODES = List.of("plain", "psk");
         static final List<String> ALL_TESTS = List.of("dial", "bulk", "streams", "lp");
 
-        /** Reads {@code --modes --tests --dials --bulk-mib --chunk --msgs --size --concurrency --warmup-frac}. */
+        /**
+         * Reads {@code --modes --tests --dials --bulk-mib --bulk-warmup-mib --chunk --msgs --size --concurrency
+         * --warmup-frac}. Bulk warms up with whole streams of the measured size, up to a fixed amount rather than a
+         * fraction: on 2 cores the JIT needs a few GiB and a few complete streams (their end recompiles what their
+         * middle compiled) before a stream runs at its steady speed, and a 5 % warm-up of one 256 MiB stream
+         * measured mostly the compiler.
+         */
         static Params from(Map<String, String> options, int defaultMsgs) {
             Params p = new Params(list(options, "modes", ALL_MODES), list(options, "tests", ALL_TESTS),
-                    positive(options, "dials", 50), positive(options, "bulk-mib", 256), positive(options, "chunk", 65536),
+                    positive(options, "dials", 50), positive(options, "bulk-mib", 256),
+                    nonNegative(options, "bulk-warmup-mib", 2048), positive(options, "chunk", 65536),
                     positive(options, "msgs", defaultMsgs), positive(options, "size", 1024),
                     positive(options, "concurrency", 32), Double.parseDouble(options.getOrDefault("warmup-frac", "0.05")));
             if (!(p.warmupFrac >= 0 && p.warmupFrac <= 1)) {
@@ -102,18 +109,31 @@ public final class PerfClient {
         }
 
         private static int positive(Map<String, String> options, String name, int def) {
-            String value = options.get(name);
-            int n = value == null ? def : Integer.parseInt(value);
+            int n = integer(options, name, def);
             if (n <= 0) {
-                throw new IllegalArgumentException("--" + name + " needs a positive integer, got " + value);
+                throw new IllegalArgumentException("--" + name + " needs a positive integer, got " + n);
             }
             return n;
+        }
+
+        private static int nonNegative(Map<String, String> options, String name, int def) {
+            int n = integer(options, name, def);
+            if (n < 0) {
+                throw new IllegalArgumentException("--" + name + " needs an integer of at least 0, got " + n);
+            }
+            return n;
+        }
+
+        private static int integer(Map<String, String> options, String name, int def) {
+            String value = options.get(name);
+            return value == null ? def : Integer.parseInt(value);
         }
 
         /** The options as perf.mjs command-line arguments. */
         List<String> toArgs() {
             return List.of("--modes", String.join(",", modes), "--tests", String.join(",", tests),
-                    "--dials", "" + dials, "--bulk-mib", "" + bulkMiB, "--chunk", "" + chunk, "--msgs", "" + msgs,
+                    "--dials", "" + dials, "--bulk-mib", "" + bulkMiB, "--bulk-warmup-mib", "" + bulkWarmupMiB,
+                    "--chunk", "" + chunk, "--msgs", "" + msgs,
                     "--size", "" + size, "--concurrency", "" + concurrency, "--warmup-frac", "" + warmupFrac);
         }
     }
@@ -216,10 +236,10 @@ public final class PerfClient {
 
     private ObjectNode testBulk(Connection conn) {
         long total = (long) params.bulkMiB() << 20;
-        long warmBytes = Math.round(total * params.warmupFrac());
+        long warmBytes = (long) params.bulkWarmupMiB() << 20;
         byte[] chunk = randomBytes(params.chunk());
-        if (warmBytes > 0) {
-            bulkOnce(conn, chunk, warmBytes);
+        for (long left = warmBytes; left > 0; left -= total) {
+            bulkOnce(conn, chunk, Math.min(left, total));
         }
         double secs = bulkOnce(conn, chunk, total);
         return JSON.createObjectNode().put("bytes", total).put("warmupBytes", warmBytes).put("chunk", params.chunk())
@@ -512,8 +532,8 @@ public final class PerfClient {
         return options;
     }
 
-    static final List<String> PARAM_OPTIONS = List.of("modes", "tests", "dials", "bulk-mib", "chunk", "msgs", "size",
-            "concurrency", "warmup-frac");
+    static final List<String> PARAM_OPTIONS = List.of("modes", "tests", "dials", "bulk-mib", "bulk-warmup-mib", "chunk",
+            "msgs", "size", "concurrency", "warmup-frac");
 
     public static void main(String[] args) throws IOException {
         List<String> known = new ArrayList<>(PARAM_OPTIONS);

@@ -21,8 +21,8 @@ class PerfSmokeTest {
 
     @Test
     void runsEveryTestInBothModes() {
-        PerfClient.Params params = PerfClient.Params.from(Map.of("dials", "3", "bulk-mib", "2", "msgs", "200",
-                "warmup-frac", "0.1"), 100_000);
+        PerfClient.Params params = PerfClient.Params.from(Map.of("dials", "3", "bulk-mib", "2", "bulk-warmup-mib", "1",
+                "msgs", "200", "warmup-frac", "0.1"), 100_000);
         Map<String, JsonNode> finalStats = new HashMap<>();
         PerfClient.TargetFactory listeners = PerfClient.inProcessListener();
         PerfClient.TargetFactory recording = pskFile -> {
