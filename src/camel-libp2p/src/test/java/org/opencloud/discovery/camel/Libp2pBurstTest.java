@@ -137,6 +137,44 @@ class Libp2pBurstTest {
     }
 
     @Test
+    void aReceiverWhoseWorkersAreAllBusyQueuesWhatArrivesInsteadOfResettingIt() throws Exception {
+        Libp2pNode b = holdingReceiver("b");
+        Libp2pNode a = Libp2pNode.start(dir, "a", component -> component.setMaxDeliveriesInFlightPerPeer(64));
+        nodes.add(a);
+
+        // more at once than B has worker threads (Camel's default profile: 10, at most 20), each held by B's route
+        List<CompletableFuture<Exchange>> sent = send(a, to(b) + "&timeout=60000", 64);
+        awaitTrue(WAIT, "B holds every stream open, none reset",
+                () -> b.component.activeHost().resources().protocolUsage(PROTOCOL).streamsInbound() == 64);
+        release.countDown();
+
+        assertAllDelivered(sent);
+        assertEquals(64, held.get());
+    }
+
+    @Test
+    void theWorkersTakeEveryTaskGivenWhileAllOfThemAreBusy() throws Exception {
+        Libp2pNode b = node("b", new RouteBuilder() {
+            @Override
+            public void configure() {
+            }
+        });
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 100; i++) { // Camel reads a queue size of -1 as none: the 21st was refused
+            b.component.workerPool().execute(() -> {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                    ran.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        release.countDown();
+        awaitTrue(WAIT, "every task ran", () -> ran.get() == 100);
+    }
+
+    @Test
     void aMessageThatFindsNoRoomWithinItsTimeoutFailsAndSaysSo() throws Exception {
         Libp2pNode b = holdingReceiver("b");
         Libp2pNode a = Libp2pNode.start(dir, "a", component -> component.setMaxDeliveriesInFlightPerPeer(1));

@@ -36,7 +36,8 @@ public final class PropagationBenchmark {
                     int latencyRate, Duration latencyDuration, Duration drain) {
         /**
          * The README's run; {@code -Dbench.partners=1,4} measures fewer partner counts, {@code -Dbench.warmup-seconds}
-         * and {@code -Dbench.measure-seconds} (default 20 and 8) shorten a run on a busy machine. The warm-up is
+         * and {@code -Dbench.measure-seconds} (default 20 and 8) shorten a run on a busy machine, and
+         * {@code -Dbench.drain-seconds} (default 20) is how long a row waits for the last events. The warm-up is
          * long because the chain's code is only compiled once traffic reaches it: with 3 s, the C2
          * compiler still took a third of the measured window and the row read a third of the warm rate.
          */
@@ -45,7 +46,7 @@ public final class PropagationBenchmark {
                     .map(String::trim).map(Integer::valueOf).toList();
             return new Settings(processes, partners, Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 20)),
                     Duration.ofSeconds(Integer.getInteger("bench.measure-seconds", 8)), 2_000,
-                    1_000, Duration.ofSeconds(5), Duration.ofSeconds(20));
+                    1_000, Duration.ofSeconds(5), Duration.ofSeconds(Integer.getInteger("bench.drain-seconds", 20)));
         }
 
         int maxPartners() {
