@@ -108,7 +108,9 @@ public class Libp2pComponent extends Libp2pLimitOptions {
         // Unbounded queues: Camel's default of 1,000 queued tasks failed deliveries beyond 1,000 in
         // flight; what is in flight is bounded by the delivery window, what waits is exchanges already in memory.
         ThreadPoolProfile defaults = executors.getDefaultThreadPoolProfile();
-        workerPool = executors.newThreadPool(this, "Libp2pWorker", unboundedQueue("Libp2pWorker", defaults, null));
+        // as many threads as the default profile allows at most: with a queue, a pool never grows past its core size
+        workerPool = executors.newThreadPool(this, "Libp2pWorker",
+                unboundedQueue("Libp2pWorker", defaults, defaults.getMaxPoolSize()));
         timeoutScheduler = executors.newScheduledThreadPool(this, "Libp2pTimeout", unboundedQueue("Libp2pTimeout", defaults, 1));
         deliveryWindow = new Libp2pDeliveryWindow(getMaxDeliveriesInFlightPerPeer(), getMaxDeliveriesInFlight(), workerPool);
         activeHost = host != null ? host : createHost();

@@ -142,7 +142,7 @@ class Libp2pBurstTest {
         Libp2pNode a = Libp2pNode.start(dir, "a", component -> component.setMaxDeliveriesInFlightPerPeer(64));
         nodes.add(a);
 
-        // more at once than B has worker threads (Camel's default profile: 10, at most 20), each held by B's route
+        // more at once than B has worker threads (20, the most Camel's default profile allows), each held by B's route
         List<CompletableFuture<Exchange>> sent = send(a, to(b) + "&timeout=60000", 64);
         awaitTrue(WAIT, "B holds every stream open, none reset",
                 () -> b.component.activeHost().resources().protocolUsage(PROTOCOL).streamsInbound() == 64);
