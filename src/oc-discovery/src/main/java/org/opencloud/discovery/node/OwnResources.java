@@ -28,14 +28,14 @@ public final class OwnResources {
     /** PB_CREATE, PB_UPDATE: the resource kept (replacing the one with its id). */
     public void upsert(PropagationRequest request) {
         if (!PeerDirectorySync.PEER.equals(request.dataType())) {
-            apply("keep", request, () -> catalogue.upsert(request.dataType(), request.payload()));
+            apply("keep", request, () -> catalogue.upsert(request.dataType(), request.parsedPayload(), request.payload()));
         }
     }
 
     /** PB_DELETE: the resource forgotten. */
     public void remove(PropagationRequest request) {
         if (!PeerDirectorySync.PEER.equals(request.dataType())) {
-            apply("forget", request, () -> catalogue.remove(request.dataType(), request.payload()));
+            apply("forget", request, () -> catalogue.remove(request.dataType(), request.parsedPayload()));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.opencloud.discovery.propagation.catalogue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,8 +57,8 @@ public final class EmbeddedResourceCatalogue implements ResourceCatalogue {
     }
 
     @Override
-    public boolean upsert(String dataType, String resourceJson) {
-        CatalogueEntry entry = fields.entry(dataType, resourceJson);
+    public boolean upsert(String dataType, JsonNode resource, String resourceJson) {
+        CatalogueEntry entry = fields.entry(dataType, resource, resourceJson);
         if (entry == null) {
             return false;
         }
@@ -70,8 +71,8 @@ public final class EmbeddedResourceCatalogue implements ResourceCatalogue {
     }
 
     @Override
-    public boolean remove(String dataType, String resourceJson) {
-        String id = fields.idOf(resourceJson);
+    public boolean remove(String dataType, JsonNode resource) {
+        String id = fields.idOf(resource);
         return id != null && resources.remove(CatalogueEntry.key(dataType, id)) != null;
     }
 

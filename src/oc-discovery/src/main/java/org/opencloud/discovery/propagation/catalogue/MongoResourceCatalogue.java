@@ -1,5 +1,6 @@
 package org.opencloud.discovery.propagation.catalogue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
@@ -32,8 +33,8 @@ public final class MongoResourceCatalogue implements ResourceCatalogue {
     }
 
     @Override
-    public boolean upsert(String dataType, String resourceJson) {
-        CatalogueEntry entry = fields.entry(dataType, resourceJson);
+    public boolean upsert(String dataType, JsonNode resource, String resourceJson) {
+        CatalogueEntry entry = fields.entry(dataType, resource, resourceJson);
         if (entry == null) {
             return false;
         }
@@ -42,8 +43,8 @@ public final class MongoResourceCatalogue implements ResourceCatalogue {
     }
 
     @Override
-    public boolean remove(String dataType, String resourceJson) {
-        String id = fields.idOf(resourceJson);
+    public boolean remove(String dataType, JsonNode resource) {
+        String id = fields.idOf(resource);
         return id != null && resources.deleteOne(byKey(dataType, id)).getDeletedCount() > 0;
     }
 

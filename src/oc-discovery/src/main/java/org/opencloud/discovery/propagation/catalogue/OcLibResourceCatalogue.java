@@ -1,5 +1,6 @@
 package org.opencloud.discovery.propagation.catalogue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -43,13 +44,13 @@ public final class OcLibResourceCatalogue implements ResourceCatalogue {
 
     /** Not written by this node: the oc-lib apps keep their database. */
     @Override
-    public boolean upsert(String dataType, String resourceJson) {
+    public boolean upsert(String dataType, JsonNode resource, String resourceJson) {
         return false;
     }
 
     /** Not written by this node: the oc-lib apps keep their database. */
     @Override
-    public boolean remove(String dataType, String resourceJson) {
+    public boolean remove(String dataType, JsonNode resource) {
         return false;
     }
 

@@ -1,5 +1,7 @@
 package org.opencloud.discovery.propagation.catalogue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.List;
 
 /**
@@ -11,18 +13,19 @@ import java.util.List;
 public interface ResourceCatalogue extends AutoCloseable {
 
     /**
-     * A resource this node propagates with PB_CREATE or PB_UPDATE, kept under its data type and id.
+     * A resource this node propagates with PB_CREATE or PB_UPDATE, kept under its data type and id: its fields read
+     * from {@code resource} (as the event's decoding parsed it, not parsed again), its JSON kept as {@code resourceJson}.
      *
      * @return false when it was not kept (no id, or a catalogue this node does not write)
      */
-    boolean upsert(String dataType, String resourceJson);
+    boolean upsert(String dataType, JsonNode resource, String resourceJson);
 
     /**
-     * A resource this node propagates with PB_DELETE, forgotten.
+     * A resource this node propagates with PB_DELETE, forgotten (found by the id in {@code resource}).
      *
      * @return true when a kept resource was removed
      */
-    boolean remove(String dataType, String resourceJson);
+    boolean remove(String dataType, JsonNode resource);
 
     /** The matching resources' JSON, at most {@link ResourceQuery#limit()} of them. */
     List<String> search(ResourceQuery query);

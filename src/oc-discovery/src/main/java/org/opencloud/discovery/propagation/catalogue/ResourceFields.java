@@ -1,8 +1,6 @@
 package org.opencloud.discovery.propagation.catalogue;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -20,8 +18,6 @@ import java.util.Set;
  */
 public record ResourceFields(String id, String creator, String access, List<String> publicValues, String sharedWith,
                              List<String> searched) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public ResourceFields {
         publicValues = List.copyOf(publicValues);
         searched = List.copyOf(searched);
@@ -36,8 +32,7 @@ public record ResourceFields(String id, String creator, String access, List<Stri
      * What the node's own stores keep of a resource, or null when it has no id (it cannot be kept, nor removed).
      * Its searched texts are kept in lower case, so that both stores match them alike.
      */
-    CatalogueEntry entry(String dataType, String resourceJson) {
-        JsonNode resource = parse(resourceJson);
+    CatalogueEntry entry(String dataType, JsonNode resource, String resourceJson) {
         String resourceId = firstText(resource, id);
         if (resourceId == null || resourceId.isEmpty()) {
             return null;
@@ -61,8 +56,8 @@ public record ResourceFields(String id, String creator, String access, List<Stri
     }
 
     /** The id of a resource, or null. */
-    String idOf(String resourceJson) {
-        return firstText(parse(resourceJson), id);
+    String idOf(JsonNode resource) {
+        return firstText(resource, id);
     }
 
     /** Whether a kept entry answers {@code query}: created by this node (or naming no creator), visible, matching. */
@@ -80,14 +75,6 @@ public record ResourceFields(String id, String creator, String access, List<Stri
 
     static String lower(String text) {
         return text.toLowerCase(Locale.ROOT);
-    }
-
-    private static JsonNode parse(String resourceJson) {
-        try {
-            return JSON.readTree(resourceJson);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("a resource that is not JSON: " + e.getOriginalMessage(), e);
-        }
     }
 
     private static String firstText(JsonNode resource, String path) {

@@ -203,21 +203,23 @@ public final class PropagationCodec {
 
     /** As {@link #encodeStreamEvent}, the stream event that carries {@code request}, from its parsed payload. */
     public byte[] encodeStreamEventFor(PropagationRequest request, String fromPeerId, String id) {
-        return encodeStreamEvent(streamEventFor(request, fromPeerId, id), request.parsedPayload());
+        // the request's payload text is its parsed payload as written: not written a second time
+        return encodeStreamEvent(streamEventFor(request, fromPeerId, id), request.parsedPayload(), request.payload());
     }
 
     /** One JSON value followed by a newline, as Go's json.Encoder writes it. */
     public byte[] encodeStreamEvent(StreamEvent event) {
-        return encodeStreamEvent(event, event.payload() == null ? null : json.parse(event.payload(), "stream.payload"));
+        return encodeStreamEvent(event, event.payload() == null ? null : json.parse(event.payload(), "stream.payload"),
+                null);
     }
 
-    private byte[] encodeStreamEvent(StreamEvent event, JsonNode payload) {
+    private byte[] encodeStreamEvent(StreamEvent event, JsonNode payload, String payloadText) {
         ObjectNode node = json.mapper().createObjectNode();
         json.putEnum(node, "stream.type", ACTION, event.type().name());
         json.putText(node, "stream.from", event.from());
         json.putText(node, "stream.user", event.user());
         json.putEnum(node, "stream.dataType", DATATYPE, event.dataType());
-        json.putPayload(node, "stream.payload", payload);
+        json.putPayload(node, "stream.payload", payload, payloadText);
         json.putText(node, "stream.signature", event.signature());
         json.putText(node, "stream.id", event.id());
         byte[] value = json.write(node);

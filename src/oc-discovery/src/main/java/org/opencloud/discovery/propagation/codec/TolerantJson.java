@@ -187,12 +187,18 @@ public final class TolerantJson {
 
     /** Writes a parsed payload in the configured form (its JSON text in base64, or inline); never a null. */
     public void putPayload(ObjectNode object, String field, JsonNode value) {
+        putPayload(object, field, value, null);
+    }
+
+    /** As {@link #putPayload(ObjectNode, String, JsonNode)}, with {@code text} {@code value} as written (or null). */
+    public void putPayload(ObjectNode object, String field, JsonNode value, String text) {
         String name = writeName(field);
         if (value == null) {
             throw new PropagationException(Reason.MISSING_FIELD, "no payload to write as " + name);
         }
         if (table.writesPayloadBase64()) {
-            object.put(name, Base64.getEncoder().encodeToString(value.toString().getBytes(StandardCharsets.UTF_8)));
+            String json = text != null ? text : value.toString();
+            object.put(name, Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)));
         } else {
             object.set(name, value);
         }

@@ -1,5 +1,6 @@
 package org.opencloud.discovery.propagation.catalogue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * never writes there.
  */
 class OcLibResourceCatalogueTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Names unlike the defaults: a nested searched field, access as a Go int, shares as a list. */
     private static final ResourceFields FIELDS = new ResourceFields("uuid", "owner", "meta.visibility", List.of("0"),
             "shares", List.of("title", "meta.summary"));
@@ -95,9 +97,10 @@ class OcLibResourceCatalogueTest {
     }
 
     @Test
-    void thisNodeNeverWritesTheOcLibDatabase() {
-        assertFalse(catalogue.upsert("COMPUTE_RESOURCE", "{\"uuid\":\"n1\",\"title\":\"gpu\",\"owner\":\"" + SELF + "\"}"));
-        assertFalse(catalogue.remove("COMPUTE_RESOURCE", "{\"uuid\":\"c1\"}"));
+    void thisNodeNeverWritesTheOcLibDatabase() throws Exception {
+        String resource = "{\"uuid\":\"n1\",\"title\":\"gpu\",\"owner\":\"" + SELF + "\"}";
+        assertFalse(catalogue.upsert("COMPUTE_RESOURCE", JSON.readTree(resource), resource));
+        assertFalse(catalogue.remove("COMPUTE_RESOURCE", JSON.readTree("{\"uuid\":\"c1\"}")));
         assertEquals(4, db.getCollection("computes").countDocuments());
     }
 }

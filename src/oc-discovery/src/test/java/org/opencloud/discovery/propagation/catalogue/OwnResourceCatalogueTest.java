@@ -1,5 +1,6 @@
 package org.opencloud.discovery.propagation.catalogue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * this node, public or shared with the requester, and matching the text.
  */
 class OwnResourceCatalogueTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final ResourceFields FIELDS = new ResourceFields("id", "creator_id", "access", List.of("PUBLIC"),
             "partnerships", List.of("name", "description"));
     private static final String SELF = PrivateKey.generate().peerId().toString();
@@ -72,6 +74,15 @@ class OwnResourceCatalogueTest {
         return catalogue.search(new ResourceQuery(COMPUTE, text, requester, SELF, 100));
     }
 
+    /** As the outbound route keeps a resource: parsed once, with the text as propagated. */
+    private boolean upsert(String dataType, String resourceJson) throws IOException {
+        return catalogue.upsert(dataType, JSON.readTree(resourceJson), resourceJson);
+    }
+
+    private boolean remove(String dataType, String resourceJson) throws IOException {
+        return catalogue.remove(dataType, JSON.readTree(resourceJson));
+    }
+
     private static String resource(String id, String name, String access, String creator, String sharedWith) {
         return "{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"description\":\"a test resource\""
                 + (access == null ? "" : ",\"access\":\"" + access + "\"")
@@ -89,9 +100,9 @@ class OwnResourceCatalogueTest {
         String foreign = resource("r4", "their GPU", "PUBLIC", STRANGER, null);
         String noCreator = resource("r5", "gpu without creator", "public", null, null);
         for (String r : List.of(gpu, shared, secret, foreign, noCreator)) {
-            assertTrue(catalogue.upsert(COMPUTE, r));
+            assertTrue(upsert(COMPUTE, r));
         }
-        assertTrue(catalogue.upsert("STORAGE_RESOURCE", resource("s1", "GPU storage", "PUBLIC", SELF, null)));
+        assertTrue(upsert("STORAGE_RESOURCE", resource("s1", "GPU storage", "PUBLIC", SELF, null)));
 
         assertEquals(List.of(gpu, noCreator), sorted(search("gpu", STRANGER)));
         assertEquals(List.of(gpu, shared, noCreator), sorted(search("GpU", FRIEND)));
@@ -107,17 +118,17 @@ class OwnResourceCatalogueTest {
     @EnumSource(Store.class)
     void updatesReplaceAndDeletesRemove(Store store) throws IOException {
         open(store);
-        catalogue.upsert(COMPUTE, resource("r1", "old name", "PUBLIC", SELF, null));
+        upsert(COMPUTE, resource("r1", "old name", "PUBLIC", SELF, null));
         String renamed = resource("r1", "new name", "PUBLIC", SELF, null);
-        catalogue.upsert(COMPUTE, renamed);
+        upsert(COMPUTE, renamed);
         assertEquals(List.of(), search("old", STRANGER));
         assertEquals(List.of(renamed), search("new", STRANGER));
 
-        assertFalse(catalogue.remove("STORAGE_RESOURCE", renamed), "another data type's r1");
-        assertTrue(catalogue.remove(COMPUTE, "{\"id\":\"r1\"}"), "a delete names the resource by its id");
+        assertFalse(remove("STORAGE_RESOURCE", renamed), "another data type's r1");
+        assertTrue(remove(COMPUTE, "{\"id\":\"r1\"}"), "a delete names the resource by its id");
         assertEquals(List.of(), search("", STRANGER));
-        assertFalse(catalogue.remove(COMPUTE, "{\"id\":\"r1\"}"));
-        assertFalse(catalogue.upsert(COMPUTE, "{\"name\":\"no id\",\"access\":\"PUBLIC\"}"), "not kept without an id");
+        assertFalse(remove(COMPUTE, "{\"id\":\"r1\"}"));
+        assertFalse(upsert(COMPUTE, "{\"name\":\"no id\",\"access\":\"PUBLIC\"}"), "not kept without an id");
         assertEquals(List.of(), search("", STRANGER));
     }
 
@@ -125,7 +136,7 @@ class OwnResourceCatalogueTest {
     void theEmbeddedStoreIsAnOwnerOnlyFileThatSurvivesARestart() throws IOException {
         open(Store.EMBEDDED);
         String gpu = resource("r1", "GPU", "PUBLIC", SELF, null);
-        catalogue.upsert(COMPUTE, gpu);
+        upsert(COMPUTE, gpu);
         catalogue.close();
         Path file = dataDir.resolve(EmbeddedResourceCatalogue.STORE_FILE);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
