@@ -36,15 +36,19 @@ public final class PropagationBenchmark {
                     int latencyRate, Duration latencyDuration, Duration drain) {
         /**
          * The README's run; {@code -Dbench.partners=1,4} measures fewer partner counts, {@code -Dbench.warmup-seconds}
-         * and {@code -Dbench.measure-seconds} (default 20 and 8) shorten a run on a busy machine, and
-         * {@code -Dbench.drain-seconds} (default 20) is how long a row waits for the last events. The warm-up is
-         * long because the chain's code is only compiled once traffic reaches it: with 3 s, the C2
-         * compiler still took a third of the measured window and the row read a third of the warm rate.
+         * and {@code -Dbench.measure-seconds} (default 20, or 60 with node processes, and 8) shorten a run on a busy
+         * machine, and {@code -Dbench.drain-seconds} (default 20) is how long a row waits for the last events. The
+         * warm-up is long because the chain's code is only compiled once traffic reaches it: with 3 s, the C2
+         * compiler still took a third of the measured window and the row read a third of the warm rate. Node
+         * processes each compile the chain themselves, on cores they share with the others: after 20 s, C2 still
+         * took a quarter of a core in A's process during the measured window (JFR), and A's CPU per event read
+         * twice its figure after 60 s.
          */
         static Settings standard(boolean processes) {
             List<Integer> partners = Arrays.stream(System.getProperty("bench.partners", "1,4,16").split(","))
                     .map(String::trim).map(Integer::valueOf).toList();
-            return new Settings(processes, partners, Duration.ofSeconds(Integer.getInteger("bench.warmup-seconds", 20)),
+            int warmupSeconds = Integer.getInteger("bench.warmup-seconds", processes ? 60 : 20);
+            return new Settings(processes, partners, Duration.ofSeconds(warmupSeconds),
                     Duration.ofSeconds(Integer.getInteger("bench.measure-seconds", 8)), 2_000,
                     1_000, Duration.ofSeconds(5), Duration.ofSeconds(Integer.getInteger("bench.drain-seconds", 20)));
         }
