@@ -86,8 +86,12 @@ class ReceiverNatsOutageTest {
             String bLog = Files.readString(b.log()); // B's restarted process
             assertTrue(bLog.contains("who will send it again"), "B says why it did not confirm:\n" + b.process().logTail());
             assertTrue(!bLog.contains("\tat "), "expected refusals log no stack trace:\n" + b.process().logTail());
-            // B was killed while its NATS was down: no event was between its publish and its id record
-            assertEquals(onB.distinct().size(), onB.messages(), "none twice on B's subscribers");
+            // B was killed while its NATS was down: no event was between its publish and its id record. One event
+            // whose publish was under way when B's nats-server stopped may reach a core subscriber twice: the server
+            // had it, B never got its answer, and A sent it again (README, what a receiver guarantees); a stream
+            // keeps it once (below). A second copy of more than that one would be an event B confirmed and published again.
+            assertTrue(onB.messages() - onB.distinct().size() <= 1,
+                    onB.messages() + " messages for " + onB.distinct().size() + " events on B's subscribers");
             if (streamOnB) {
                 // asked on a connection of its own: the subscriber's, through the outage, once got no JetStream
                 // answer for a minute although B's node had its events acknowledged by the stream meanwhile
