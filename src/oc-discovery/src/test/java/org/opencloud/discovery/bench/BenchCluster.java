@@ -62,7 +62,7 @@ final class BenchCluster implements AutoCloseable {
         Files.createDirectories(dir);
         SwarmKey.generate().write(dir.resolve("swarm.key"));
         a = member("a");
-        NatsServerRunner jetStream = NatsServerRunners.builder().jetstream(true).build();
+        NatsServerRunner jetStream = NatsServerRunners.withJetStream(dir.resolve("nats-store")).build();
         resources.add(jetStream);
         aDurable = new Member("a", a.key(), a.p2pPort(), jetStream);
         try {

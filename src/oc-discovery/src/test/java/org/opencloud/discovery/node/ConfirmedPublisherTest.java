@@ -11,8 +11,10 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,13 +39,16 @@ class ConfirmedPublisherTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final ExecutorService flusher = Executors.newSingleThreadExecutor();
+    @TempDir
+    Path dir;
     private NatsServerRunner server;
     private NodeNatsConnection nats;
     private ConfirmedPublisher publisher;
     private Connection observer;
 
     private void start(boolean jetStream, Integer port) throws Exception {
-        NatsServerRunner.Builder builder = NatsServerRunners.builder().jetstream(jetStream).outputLevel(Level.WARNING);
+        NatsServerRunner.Builder builder = (jetStream ? NatsServerRunners.withJetStream(dir.resolve("store"))
+                : NatsServerRunners.builder()).outputLevel(Level.WARNING);
         server = (port == null ? builder : builder.port(port)).build();
         if (nats == null) {
             nats = new NodeNatsConnection(server.getURI(), "publisher-test");
