@@ -127,21 +127,19 @@ public class Libp2pComponent extends Libp2pLimitOptions {
     }
 
     /**
-     * Camel's default profile with no bound on queued tasks (and {@code poolSize} threads, when given); a task given
+     * Camel's default profile with {@code poolSize} threads and no bound on queued tasks; a task given
      * once it is shut down is refused with an exception (Camel's default, caller-runs, drops it silently then), so
      * that whoever gave it runs it itself. The bound is {@code Integer.MAX_VALUE}, not -1: Camel reads a size of 0 or
      * less as a hand-over without a queue, which refused every task given while all the threads were busy (inbound
      * streams reset by their receiver when more arrived at once than it has workers).
      */
-    private static ThreadPoolProfile unboundedQueue(String id, ThreadPoolProfile defaults, Integer poolSize) {
+    private static ThreadPoolProfile unboundedQueue(String id, ThreadPoolProfile defaults, int poolSize) {
         ThreadPoolProfile profile = defaults.clone();
         profile.setId(id);
         profile.setDefaultProfile(false);
         profile.setMaxQueueSize(Integer.MAX_VALUE);
         profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
-        if (poolSize != null) {
-            profile.setPoolSize(poolSize);
-        }
+        profile.setPoolSize(poolSize);
         return profile;
     }
 

@@ -1,8 +1,8 @@
 package org.opencloud.discovery.propagation.catalogue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
