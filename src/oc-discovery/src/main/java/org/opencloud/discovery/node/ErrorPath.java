@@ -26,6 +26,8 @@ public final class ErrorPath {
     /** The reason of an event that some targets did not get after their retries. */
     static final String UNDELIVERED = "UNDELIVERED";
     static final String REASON = "OcErrorReason";
+    /** Exchange property: the {@link UndeliveredTargets} of one event's deliveries. */
+    static final String UNDELIVERED_PROPERTY = "OcUndelivered";
     static final String TRUNCATED = "OcErrorTruncated";
     /** Room left in a NATS message for the error headers: an eighth of it, at most 4 KiB. */
     private static final long MAX_HEADER_ROOM = 4096;
@@ -60,13 +62,13 @@ public final class ErrorPath {
         return error == null ? "UNKNOWN" : error.getClass().getSimpleName();
     }
 
-    /** A fresh list for one event's deliveries (exchange property OcUndelivered). */
+    /** A fresh list for one event's deliveries (exchange property {@value #UNDELIVERED_PROPERTY}). */
     public UndeliveredTargets undeliveredTargets() {
         return new UndeliveredTargets();
     }
 
     /** A target that did not get the event after its retries: noted, reported with the others. */
-    public void undelivered(@ExchangeProperty("OcUndelivered") UndeliveredTargets targets,
+    public void undelivered(@ExchangeProperty(UNDELIVERED_PROPERTY) UndeliveredTargets targets,
                             @Header(Libp2pConstants.PEER_ID) String peer,
                             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
         String reason = error instanceof Libp2pProducerException ? error.getMessage() : String.valueOf(error);
@@ -76,7 +78,7 @@ public final class ErrorPath {
 
     /** Counts the rejection and logs it, rate-limited per reason. */
     public void report(@Header(REASON) String reason, @Header("OcErrorPeer") String peer,
-                       @ExchangeProperty("OcUndelivered") UndeliveredTargets undelivered,
+                       @ExchangeProperty(UNDELIVERED_PROPERTY) UndeliveredTargets undelivered,
                        @ExchangeProperty(Exchange.FAILURE_ROUTE_ID) String route,
                        @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
         metrics.rejected(reason);

@@ -102,15 +102,19 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("nodeMetrics", metrics);
         context.getRegistry().bind("deliveryRetryCounter", metrics.retryCounter());
         NodeNatsConnection nats = resources.nats;
-        context.getRegistry().bind("propagation", new PropagationRouting(codec, directory, authorization,
+        PropagationRouting propagation = new PropagationRouting(codec, directory, authorization,
                 () -> host.get().peerId().toString(), metrics,
-                Integer.parseInt(setting(props, "oc.considers.max-targets")), nats::maxPayload));
-        context.getRegistry().bind("errorPath", new ErrorPath(metrics, nats::maxPayload));
+                Integer.parseInt(setting(props, "oc.considers.max-targets")), nats::maxPayload);
+        context.getRegistry().bind("propagation", propagation);
+        ErrorPath errorPath = new ErrorPath(metrics, nats::maxPayload);
+        context.getRegistry().bind("errorPath", errorPath);
         resources.receivedIds = RecentEventIds.open(dataDir(props),
                 Integer.parseInt(setting(props, "oc.inbound.dedup.max-ids-per-sender")),
                 millis(props, "oc.inbound.dedup.max-age-ms"));
         LOG.info("received event ids: {}", resources.receivedIds.describe());
-        context.getRegistry().bind("receivedEvents", new ReceivedEvents(resources.receivedIds, metrics));
+        ReceivedEvents receivedEvents = new ReceivedEvents(resources.receivedIds, metrics);
+        context.getRegistry().bind("receivedEvents", receivedEvents);
+        RouteExpressions.bind(context.getRegistry(), propagation, outbox, errorPath, receivedEvents);
         SignedNodeRecords records = new SignedNodeRecords(codec.tolerantJson(), Clock.systemUTC(), MAX_RECORD_LIFETIME);
         context.getRegistry().bind("kadConfig", new KadConfig()
                 .protocolPrefix(setting(props, "oc.dht.prefix"))

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.Processor;
 import org.opencloud.discovery.camel.Libp2pConstants;
 import org.opencloud.discovery.p2p.host.Connection;
@@ -98,8 +99,8 @@ public final class NodeMetrics {
                 "peer", peer).increment();
     }
 
-    /** An event delivered to {@code peer} on {@code protocol}. */
-    public void delivered(String protocol, String peer) {
+    /** An event delivered to {@code peer} on {@code protocol} (the delivery routes' headers). */
+    public void delivered(@Header(Outbox.PROTOCOL) String protocol, @Header(Libp2pConstants.PEER_ID) String peer) {
         counter("oc.events.out", "events delivered to peers", "protocol", protocol, "peer", peer).increment();
     }
 

@@ -91,8 +91,8 @@ public final class PropagationRouting {
         return codec.isForeignResource(request.parsedPayload(), localPeerId.get());
     }
 
-    /** The bytes sent on each stream: one JSON event and a newline, from this node, with the intake's event id. */
-    public byte[] streamEvent(PropagationRequest request, @Header(NatsIntakeConsumer.EVENT_ID) String id) {
+    /** The bytes sent on each stream: one JSON event and a newline, from this node, with the intake's event id (header OcEventId). */
+    public byte[] streamEvent(PropagationRequest request, String id) {
         return codec.encodeStreamEventFor(request, localPeerId.get(), id);
     }
 

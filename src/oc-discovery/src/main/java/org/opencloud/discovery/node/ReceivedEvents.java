@@ -39,9 +39,11 @@ public final class ReceivedEvents {
     /**
      * True when this node published the event already: counted ({@code oc_events_duplicate_total}) and logged at
      * DEBUG. Otherwise the event is marked as being published until its exchange is done.
+     *
+     * @param msgId the message's header Nats-Msg-Id ({@code <sender>:<id>}), null for an event without an id
+     * @param peer the sender (header CamelLibp2pPeerId)
      */
-    public boolean isDuplicate(@Header(PropagationRouting.NATS_MSG_ID) String msgId,
-                               @Header(Libp2pConstants.PEER_ID) String peer, Exchange exchange) {
+    public boolean isDuplicate(String msgId, String peer, Exchange exchange) {
         String id = eventId(msgId, peer);
         if (id == null) {
             return false;

@@ -25,8 +25,12 @@ public final class PeerId implements Comparable<PeerId> {
     private final String text;
 
     private PeerId(byte[] multihash) {
+        this(multihash, Base58.encode(multihash));
+    }
+
+    private PeerId(byte[] multihash, String text) {
         this.multihash = multihash;
-        this.text = Base58.encode(multihash);
+        this.text = text;
     }
 
     public static PeerId fromPublicKey(PublicKey key) {
@@ -52,6 +56,11 @@ public final class PeerId implements Comparable<PeerId> {
 
     /** A peer id from its multihash bytes, as multiaddrs, identify and kad carry it. */
     public static PeerId fromBytes(byte[] multihash) {
+        return new PeerId(checked(multihash.clone()));
+    }
+
+    /** {@code multihash} when it is an identity multihash of a key or a sha2-256 one, else an exception. */
+    private static byte[] checked(byte[] multihash) {
         int[] at = {0};
         long code = Varint.read(multihash, at);
         long length = Varint.read(multihash, at);
@@ -68,7 +77,7 @@ public final class PeerId implements Comparable<PeerId> {
             throw new Libp2pException("peer id must be an identity or sha2-256 multihash, got code 0x"
                     + Long.toHexString(code) + " length " + length);
         }
-        return new PeerId(multihash.clone());
+        return multihash;
     }
 
     /** Parses the base58btc form or the CIDv1 form (multibase base32, {@code b…}, codec libp2p-key). */
@@ -77,7 +86,8 @@ public final class PeerId implements Comparable<PeerId> {
             throw new Libp2pException("not a peer id: " + text.length() + " characters, more than any peer id has");
         }
         if (text.startsWith("1") || text.startsWith("Qm")) {
-            return fromBytes(Base58.decode(text));
+            // base58 text is the one form of its bytes, so it is kept as this id's text, not encoded again
+            return new PeerId(checked(Base58.decode(text)), text);
         }
         if (text.startsWith("b")) {
             byte[] cid = Base32.decode(text.substring(1));

@@ -26,7 +26,7 @@ class CoreDecodersFuzzTest {
             Libp2pException.class);
     private static final DecoderFuzz KEY_FILE = DecoderFuzz.of("identity key file", 256 * 1024, 16,
             Libp2pException.class);
-    /** Base58 arithmetic on BigIntegers costs some KiB per peer id, whose text is at most 128 characters. */
+    /** Base58 arithmetic is quadratic in the length of a peer id's text, at most 128 characters. */
     private static final DecoderFuzz PEER_ID = DecoderFuzz.of("peer id (bytes and text)", 128 * 1024, 1024,
             Libp2pException.class);
     /** Each /p2p component of 40 bytes costs about 50 KiB here: read, its id's base58 text, read again from it. */
