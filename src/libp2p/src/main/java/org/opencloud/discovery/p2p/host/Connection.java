@@ -94,8 +94,15 @@ public final class Connection {
      * alternatives, uses {@link #newStream}.
      */
     public CompletableFuture<Stream> newLazyStream(String protocol) {
-        // on the stream's loop, so that header and proposal are written before anything the caller writes
-        return openMuxed((muxed, result) -> muxed.executor().execute(() -> startLazily(muxed, protocol, result)));
+        // on the stream's loop, so that header and proposal are written before anything the caller writes; at
+        // once when the stream opened there (as it does), so that they leave in the flush of the stream's open
+        return openMuxed((muxed, result) -> {
+            if (muxed.executor().inEventLoop()) {
+                startLazily(muxed, protocol, result);
+            } else {
+                muxed.executor().execute(() -> startLazily(muxed, protocol, result));
+            }
+        });
     }
 
     /** Opens a muxed stream and hands it over with the future it completes; the future fails if none opens. */

@@ -9,8 +9,8 @@ import java.util.ArrayDeque;
 
 /**
  * The outbound side of a session, on its event loop: writes frames, batches flushes (once per read
- * batch, or once per API call) and parks streams while the channel is not writable, so stream
- * queues never pile up inside the channel.
+ * batch, or once per run of the loop's tasks) and parks streams while the channel is not writable, so
+ * stream queues never pile up inside the channel.
  */
 final class YamuxOutbound {
 
@@ -19,6 +19,7 @@ final class YamuxOutbound {
     private final ArrayDeque<YamuxStream> awaitingWritability = new ArrayDeque<>();
     private boolean reading;
     private boolean unflushedWrites;
+    private boolean flushScheduled;
     private boolean resumeScheduled;
 
     YamuxOutbound(ChannelHandlerContext ctx, int maxFrameSize) {
@@ -47,9 +48,27 @@ final class YamuxOutbound {
         ctx.write(YamuxFrameCodec.encodeHeader(ctx.alloc(), TYPE_PING, flags, 0, value), ctx.voidPromise());
     }
 
-    /** Flushes what was written, now or (while reading) once at the end of the read batch. */
+    /**
+     * Flushes what was written: while reading, once at the end of the read batch; otherwise in a task queued
+     * behind the loop's pending ones, so that what the tasks before it write leaves in the same flush. A
+     * one-shot stream's open, protocol proposal, message and close, and what other streams wrote meanwhile, so
+     * cost one Noise frame and one write to the socket, not one each (the flushes were a quarter of a sending
+     * node's CPU, JFR).
+     */
     void flushIfIdle() {
-        if (!reading && unflushedWrites) {
+        if (!reading && unflushedWrites && !flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(this::flushScheduledWrites);
+        }
+    }
+
+    private void flushScheduledWrites() {
+        flushScheduled = false;
+        flushNow();
+    }
+
+    private void flushNow() {
+        if (unflushedWrites) {
             unflushedWrites = false;
             ctx.flush();
         }
@@ -61,7 +80,7 @@ final class YamuxOutbound {
 
     void readComplete() {
         reading = false;
-        flushIfIdle();
+        flushNow();
     }
 
     boolean channelWritable() {

@@ -58,7 +58,9 @@ class YamuxSessionWireTest {
         channel.writeInbound(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(hex.replace(" ", ""))));
     }
 
+    /** The next frame written, once the loop ran its tasks (outside a read, a session flushes in a task). */
     private String readHex() {
+        channel.runPendingTasks();
         ByteBuf buf = channel.readOutbound();
         if (buf == null) {
             return null;
