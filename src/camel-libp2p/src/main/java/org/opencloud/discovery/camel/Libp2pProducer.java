@@ -12,7 +12,9 @@ import org.opencloud.discovery.p2p.host.Stream;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class Libp2pProducer extends DefaultAsyncProducer {
     private static final String NOT_STARTED = "the libp2p component is not started";
+    /** More peers than a producer sends to: past it the parsed ids are forgotten and parsed again. */
+    private static final int MAX_PARSED_PEER_IDS = 4096;
+
+    private final Map<String, PeerId> peerIds = new ConcurrentHashMap<>();
 
     private Multiaddr peerAddress;
     private Libp2pKeptStreams kept;
@@ -103,7 +109,7 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             return peer;
         }
         if (header != null) {
-            return PeerId.fromString(header.toString().trim());
+            return parsedPeerId(header.toString().trim());
         }
         String configured = getEndpoint().getConfiguration().getPeerId();
         if (configured != null) {
@@ -114,6 +120,20 @@ public class Libp2pProducer extends DefaultAsyncProducer {
         }
         throw new IllegalArgumentException("no target peer: set the " + Libp2pConstants.PEER_ID
                 + " header, or the peerId or peerAddress option");
+    }
+
+    /** A peer id the header names, parsed once per text (base58 arithmetic, at every message otherwise). */
+    private PeerId parsedPeerId(String text) {
+        PeerId known = peerIds.get(text);
+        if (known != null) {
+            return known;
+        }
+        PeerId parsed = PeerId.fromString(text); // text that is no peer id throws, and is not kept
+        if (peerIds.size() >= MAX_PARSED_PEER_IDS) {
+            peerIds.clear();
+        }
+        peerIds.put(text, parsed);
+        return parsed;
     }
 
     /** The header's addresses, else peerAddress when it names this peer, else the resolver's. */
