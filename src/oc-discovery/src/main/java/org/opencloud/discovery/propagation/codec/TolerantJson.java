@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * JSON reading and writing through a {@link CodecTable}: tolerant on read (field-name
@@ -27,6 +28,8 @@ public final class TolerantJson {
 
     private final CodecTable table;
     private final ObjectMapper mapper;
+    /** Each field's accepted names as {@link #normalize} writes them, in the table's order. */
+    private final Map<String, List<String>> normalizedNames = new ConcurrentHashMap<>();
 
     public TolerantJson(CodecTable table) {
         this.table = table;
@@ -87,21 +90,52 @@ public final class TolerantJson {
         throw new PropagationException(Reason.MALFORMED_JSON, what + " is not a JSON object");
     }
 
-    /** The value of a table field, matching names case-insensitively and ignoring '_' and '-'; null if absent. */
+    /**
+     * The value of a table field, matching names case-insensitively and ignoring '_' and '-'; null if absent. A
+     * name as the table writes it is found by lookup, and preferred (as Go's encoding/json prefers an exact match);
+     * other spellings by comparing each key without copying it (this runs a dozen times per event).
+     */
     public JsonNode field(JsonNode object, String field) {
         if (object == null || !object.isObject()) {
             return null;
         }
-        for (String name : table.fieldNames(field)) {
-            String wanted = normalize(name);
+        List<String> names = table.fieldNames(field);
+        List<String> normalized = normalizedNames.computeIfAbsent(field,
+                f -> names.stream().map(TolerantJson::normalize).toList());
+        for (int i = 0; i < names.size(); i++) {
+            JsonNode exact = object.get(names.get(i));
+            if (exact != null && !exact.isNull()) {
+                return exact;
+            }
+            String wanted = normalized.get(i);
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                if (normalize(entry.getKey()).equals(wanted) && !entry.getValue().isNull()) {
+                if (normalizesTo(entry.getKey(), wanted) && !entry.getValue().isNull()) {
                     return entry.getValue();
                 }
             }
         }
         return null;
+    }
+
+    /** {@code normalize(key).equals(wanted)}, without building the normalized key while it is ASCII. */
+    private static boolean normalizesTo(String key, String wanted) {
+        int at = 0;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c >= 0x80) { // String.toLowerCase may turn one such character into others: its way, from here
+                return normalize(key).equals(wanted);
+            }
+            if (c == '_' || c == '-') {
+                continue;
+            }
+            char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+            if (at >= wanted.length() || wanted.charAt(at) != lower) {
+                return false;
+            }
+            at++;
+        }
+        return at == wanted.length();
     }
 
     /** A scalar field as text, or null if absent. */
