@@ -48,13 +48,7 @@ public final class TolerantJson {
     /** One JSON object from a message body, after {@link #checkBody}; strings must have a UTF-8 form. */
     public ObjectNode parseObject(byte[] body, String what) {
         checkBody(body, what);
-        try {
-            return parsedObject(mapper.readTree(body), what);
-        } catch (JsonProcessingException e) {
-            throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new PropagationException(Reason.MALFORMED_JSON, what + " cannot be read: " + e.getMessage(), e);
-        }
+        return asObject(readUtf8(body, what), what);
     }
 
     /** Refuses an empty body or invalid UTF-8 (MALFORMED_JSON) and one over the table's limit (OVERSIZED). */
@@ -67,11 +61,6 @@ public final class TolerantJson {
                     what + " has " + body.length + " bytes, limit " + table.maxMessageBytes());
         }
         WellFormedText.requireUtf8(body, what);
-    }
-
-    /** An object parsed elsewhere with {@link #mapper()}, checked as {@link #parseObject} checks. */
-    public ObjectNode parsedObject(JsonNode parsed, String what) {
-        return asObject(WellFormedText.requirePairedSurrogates(parsed, what), what);
     }
 
     /** Any JSON value from text; strings must have a UTF-8 form. */
@@ -186,7 +175,25 @@ public final class TolerantJson {
         if (text.startsWith("{") || text.startsWith("[")) {
             return parse(text, field);
         }
-        return parse(WellFormedText.decodeUtf8(base64(text, field), field + " (base64)"), field + " (base64)");
+        return parseUtf8(base64(text, field), field + " (base64)");
+    }
+
+    /** Any JSON value from UTF-8 bytes, as {@link #parse(String, String)} reads it from text. */
+    private JsonNode parseUtf8(byte[] json, String what) {
+        WellFormedText.requireUtf8(json, what);
+        return readUtf8(json, what);
+    }
+
+    /** JSON from bytes that are UTF-8; its strings must have a UTF-8 form (no unpaired surrogate escaped). */
+    private JsonNode readUtf8(byte[] json, String what) {
+        try {
+            JsonNode tree = mapper.readTree(json);
+            return WellFormedText.mayEscapeSurrogates(json) ? WellFormedText.requirePairedSurrogates(tree, what) : tree;
+        } catch (JsonProcessingException e) {
+            throw new PropagationException(Reason.MALFORMED_JSON, what + " is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new PropagationException(Reason.MALFORMED_JSON, what + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     public void putText(ObjectNode object, String field, String value) {

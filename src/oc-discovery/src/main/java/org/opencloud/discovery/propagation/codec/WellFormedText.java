@@ -26,10 +26,20 @@ final class WellFormedText {
     private WellFormedText() {
     }
 
-    /** Refuses bytes that are not UTF-8; decodes in chunks so a large body costs no copy. */
+    /**
+     * Refuses bytes that are not UTF-8; decodes in chunks so a large body costs no copy, and only from the first
+     * byte that is not ASCII (ASCII is UTF-8, and most messages are nothing else).
+     */
     static void requireUtf8(byte[] bytes, String what) {
+        int ascii = 0;
+        while (ascii < bytes.length && bytes[ascii] >= 0) {
+            ascii++;
+        }
+        if (ascii == bytes.length) {
+            return;
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
-        ByteBuffer in = ByteBuffer.wrap(bytes);
+        ByteBuffer in = ByteBuffer.wrap(bytes, ascii, bytes.length - ascii);
         CharBuffer out = CharBuffer.allocate(CHUNK_CHARS);
         CoderResult result = decoder.decode(in, out, true);
         while (result.isOverflow()) {
@@ -42,10 +52,17 @@ final class WellFormedText {
         }
     }
 
-    /** The text of UTF-8 bytes; invalid bytes are refused, not replaced. */
-    static String decodeUtf8(byte[] bytes, String what) {
-        requireUtf8(bytes, what);
-        return new String(bytes, StandardCharsets.UTF_8);
+    /**
+     * False when UTF-8 JSON text holds no backslash-u escape: its strings then have no unpaired surrogate (UTF-8 has
+     * no form for one), and {@link #requirePairedSurrogates} need not walk the tree read from it.
+     */
+    static boolean mayEscapeSurrogates(byte[] utf8Json) {
+        for (int i = 0; i + 1 < utf8Json.length; i++) {
+            if (utf8Json[i] == '\\' && utf8Json[i + 1] == 'u') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Refuses a tree with an unpaired surrogate in a field name or a string; returns it otherwise. */

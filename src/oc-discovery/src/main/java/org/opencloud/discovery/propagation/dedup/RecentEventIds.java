@@ -45,7 +45,7 @@ public final class RecentEventIds implements AutoCloseable {
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder ID_DECODER = Base64.getUrlDecoder();
     private static final char SEPARATOR = ' '; // never in a peer id
-    private static final String SEQUENCE_FORMAT = "%019d";
+    private static final int SEQUENCE_DIGITS = 19;
 
     private final Path file;
     private final int maxPerSender;
@@ -218,8 +218,10 @@ public final class RecentEventIds implements AutoCloseable {
         return sender + SEPARATOR + id;
     }
 
+    /** The sequence in 19 digits, zeros first (String.format would parse its pattern at every id). */
     private static String orderKey(String sender, long sequence) {
-        return sender + SEPARATOR + String.format(SEQUENCE_FORMAT, sequence);
+        String digits = Long.toString(sequence);
+        return sender + SEPARATOR + "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
     }
 
     @Override
