@@ -40,7 +40,8 @@ final class Measurement implements AutoCloseable {
                       long deliveriesInWindow, long[] clockDeltas) {
     }
 
-    record Latency(double p50Millis, double p99Millis, int samples, int expectedSamples) {
+    /** @param clockDeltas how far each clock given to {@link #latency} advanced from the first publish to the last arrival */
+    record Latency(double p50Millis, double p99Millis, int samples, int expectedSamples, long[] clockDeltas) {
     }
 
     private final Connection publisher;
@@ -135,10 +136,13 @@ final class Measurement implements AutoCloseable {
     }
 
     /** Publishes {@code rate} events per second for {@code duration}; every arrival is one sample. */
-    Latency latency(int rate, Duration duration, Duration drain) throws InterruptedException {
+    Latency latency(int rate, Duration duration, Duration drain, List<LongSupplier> clocks)
+            throws InterruptedException {
         synchronized (latencies) {
             latencies.clear();
         }
+        long[] clockDeltas = new long[clocks.size()];
+        read(clocks, clockDeltas);
         long events = duration.toSeconds() * rate;
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
@@ -156,12 +160,17 @@ final class Measurement implements AutoCloseable {
         long expectedSamples = events * arrivals.length;
         awaitAtLeast(this::latencySamples, expectedSamples, drain);
         latencySince = Long.MAX_VALUE;
+        long[] clocksAtEnd = new long[clocks.size()];
+        read(clocks, clocksAtEnd);
+        for (int i = 0; i < clockDeltas.length; i++) {
+            clockDeltas[i] = clocksAtEnd[i] - clockDeltas[i];
+        }
         long[] sorted;
         synchronized (latencies) {
             sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
         }
         return new Latency(percentileMillis(sorted, 0.50), percentileMillis(sorted, 0.99), sorted.length,
-                (int) expectedSamples);
+                (int) expectedSamples, clockDeltas);
     }
 
     private void recordLatency(long arrivedNanos, byte[] body) {

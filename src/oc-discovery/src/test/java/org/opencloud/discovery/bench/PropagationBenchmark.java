@@ -21,7 +21,8 @@ import java.util.function.LongSupplier;
  * until its CREATE_RESOURCE arrives on every partner's NATS; beside it, NATS alone (publish to
  * subscribe on one server), the floor of the chain. The nodes run all in this JVM, or with {@code --processes}
  * each in a JVM of its own, as operators deploy them; then the rows also give each node process's CPU time per
- * event (from /proc), which does not depend on how many nodes share the machine. Prints one table
+ * event (from /proc), which does not depend on how many nodes share the machine, as fast as the chain goes and at
+ * the latency phase's rate. Prints one table
  * (README: src/test/bench/run.sh propagation).
  */
 public final class PropagationBenchmark {
@@ -59,11 +60,14 @@ public final class PropagationBenchmark {
     }
 
     /**
-     * One line of the table; with node processes, their CPU time during the throughput window: A's per event
-     * delivered to every partner, the partners' (together) per arrival. NaN when the nodes share this JVM.
+     * One line of the table; with node processes, their CPU time: A's per event delivered to every partner, the
+     * partners' (together) per arrival, during the throughput window (the chain as fast as it goes, on cores the
+     * nodes share with their NATS servers and this driver) and during the latency phase (at its fixed rate, below
+     * that). NaN when the nodes share this JVM.
      */
     record Row(String chain, String partners, Measurement.Throughput throughput, Measurement.Latency latency,
-               double senderCpuMicros, double receiverCpuMicros) {
+               double senderCpuMicros, double receiverCpuMicros, double senderCpuAtRateMicros,
+               double receiverCpuAtRateMicros) {
     }
 
     private PropagationBenchmark() {
@@ -132,12 +136,19 @@ public final class PropagationBenchmark {
         Measurement.Throughput throughput = measurement.throughput(settings.warmup(), settings.measure(),
                 Math.max(1, settings.window() / partnerCount), settings.drain(), clocks);
         Measurement.Latency latency = measurement.latency(settings.latencyRate(), settings.latencyDuration(),
-                settings.drain());
+                settings.drain(), clocks);
         long[] cpu = throughput.clockDeltas();
-        double sender = cpu.length == 0 ? Double.NaN : cpu[0] / 1e3 / throughput.deliveredInWindow();
-        double receivers = cpu.length == 0 ? Double.NaN
-                : Arrays.stream(cpu, 1, cpu.length).sum() / 1e3 / throughput.deliveriesInWindow();
-        return new Row(chain, partners, throughput, latency, sender, receivers);
+        long[] cpuAtRate = latency.clockDeltas();
+        long latencyEvents = latency.expectedSamples() / partnerCount;
+        return new Row(chain, partners, throughput, latency,
+                micros(cpu, 0, 1, throughput.deliveredInWindow()),
+                micros(cpu, 1, cpu.length, throughput.deliveriesInWindow()),
+                micros(cpuAtRate, 0, 1, latencyEvents), micros(cpuAtRate, 1, cpuAtRate.length, latency.samples()));
+    }
+
+    /** The clocks {@code from} to {@code to} (nanoseconds of CPU) together, in microseconds per event; NaN without. */
+    private static double micros(long[] clockDeltas, int from, int to, long events) {
+        return clockDeltas.length == 0 ? Double.NaN : Arrays.stream(clockDeltas, from, to).sum() / 1e3 / events;
     }
 
     /** What an app publishes on PROPALGATION_EVENT: a PB_CREATE of one resource. */
@@ -159,18 +170,22 @@ public final class PropagationBenchmark {
                         + "measured; latency: %d events/s for %d s, publish on A's NATS to arrival on each partner's%n",
                 Measurement.RESOURCE_BYTES, settings.window(), settings.warmup().toSeconds(),
                 settings.measure().toSeconds(), settings.latencyRate(), settings.latencyDuration().toSeconds()));
-        String format = "| %-46s | %8s | %14s | %19s | %11s | %11s | %15s | %13s | %15s |%n";
+        String format = "| %-46s | %8s | %14s | %19s | %11s | %11s | %15s | %13s | %17s | %19s | %25s |%n";
+        String atRate = " at " + String.format("%,d", settings.latencyRate()) + "/s";
         out.append(String.format(format, "chain", "partners", "events/s", "delivered/published",
-                "p50 ms", "p99 ms", "latency samples", "A CPU us/ev", "partner CPU us/ev"));
+                "p50 ms", "p99 ms", "latency samples", "A CPU us/ev", "partner CPU us/ev", "A CPU us/ev" + atRate,
+                "partner CPU us/ev" + atRate));
         out.append(String.format(format, "-".repeat(46), "-".repeat(8), "-".repeat(14), "-".repeat(19),
-                "-".repeat(11), "-".repeat(11), "-".repeat(15), "-".repeat(13), "-".repeat(15)));
+                "-".repeat(11), "-".repeat(11), "-".repeat(15), "-".repeat(13), "-".repeat(17), "-".repeat(19),
+                "-".repeat(25)));
         for (Row row : rows) {
             out.append(String.format(format, row.chain(), row.partners(),
                     String.format("%,.0f", row.throughput().eventsPerSecond()),
                     row.throughput().deliveredToAll() + "/" + row.throughput().published(),
                     String.format("%.3f", row.latency().p50Millis()), String.format("%.3f", row.latency().p99Millis()),
                     row.latency().samples() + "/" + row.latency().expectedSamples(),
-                    micros(row.senderCpuMicros()), micros(row.receiverCpuMicros())));
+                    micros(row.senderCpuMicros()), micros(row.receiverCpuMicros()),
+                    micros(row.senderCpuAtRateMicros()), micros(row.receiverCpuAtRateMicros())));
         }
         return out.toString();
     }

@@ -26,6 +26,7 @@ class PropagationBenchmarkTest {
         assertEveryEventCounted(rows);
         for (PropagationBenchmark.Row row : rows) {
             assertTrue(Double.isNaN(row.senderCpuMicros()), row.chain() + ": no node process to read CPU from");
+            assertTrue(Double.isNaN(row.senderCpuAtRateMicros()), row.chain() + ": no node process to read CPU from");
         }
         assertTrue(PropagationBenchmark.table(settings, rows).contains("NATS alone"));
     }
@@ -43,6 +44,10 @@ class PropagationBenchmarkTest {
             assertTrue(row.senderCpuMicros() > 0, row.chain() + ": A's CPU per event " + row.senderCpuMicros());
             assertTrue(row.receiverCpuMicros() > 0, row.chain() + ": partner's CPU per event "
                     + row.receiverCpuMicros());
+            assertTrue(row.senderCpuAtRateMicros() > 0, row.chain() + ": A's CPU per event at the latency rate "
+                    + row.senderCpuAtRateMicros());
+            assertTrue(row.receiverCpuAtRateMicros() > 0, row.chain() + ": partner's CPU per event at the latency rate "
+                    + row.receiverCpuAtRateMicros());
         }
         String table = PropagationBenchmark.table(settings, rows);
         assertTrue(table.contains("each in a JVM of its own"), table);
