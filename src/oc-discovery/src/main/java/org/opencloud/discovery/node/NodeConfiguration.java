@@ -9,6 +9,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import org.opencloud.discovery.camel.Libp2pComponent;
 import org.opencloud.discovery.p2p.host.Host;
 import org.opencloud.discovery.p2p.protocol.kad.KadConfig;
@@ -101,6 +102,9 @@ public final class NodeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("peerDirectoryResolver", resolver);
         context.getRegistry().bind("nodeMetrics", metrics);
         context.getRegistry().bind("deliveryRetryCounter", metrics.retryCounter());
+        // the best-effort split's deliveries start on the thread that splits (each goes async at the libp2p
+        // producer): a hand-over to a pool thread per event was one more wake-up per event (routes' deliver-to-peers)
+        context.getRegistry().bind("deliveryFanOut", new SynchronousExecutorService());
         NodeNatsConnection nats = resources.nats;
         PropagationRouting propagation = new PropagationRouting(codec, directory, authorization,
                 () -> host.get().peerId().toString(), metrics,
