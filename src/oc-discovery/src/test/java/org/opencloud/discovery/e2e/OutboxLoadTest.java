@@ -24,16 +24,18 @@ import static org.opencloud.discovery.e2e.NodeFixture.peerJson;
 import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 
 /**
- * Issue 9, load through the outboxes: node A, a process with a nats-server with JetStream, and {@value #PARTNERS}
- * partners (nodes in this JVM, each with its nats-server); 1 KiB PB_CREATE events published on A's NATS at a
- * sustained rate ({@code -Doc.test.load.rate}, default {@value #RATE}/s) for {@code -Doc.test.load.seconds} (default
- * {@value #SECONDS}; the issue's long form: 60). Every partner gets every event, and A's heap after GC, threads and
- * file descriptors at the end are where they were a quarter into the run.
+ * Issue 9, load through the outboxes: node A, a process with a nats-server with JetStream, and partners (nodes in
+ * this JVM, each with its nats-server; {@code -Doc.test.load.partners}, default {@value #PARTNERS}); 1 KiB PB_CREATE
+ * events published on A's NATS at a sustained rate ({@code -Doc.test.load.rate}, default {@value #RATE}/s) for
+ * {@code -Doc.test.load.seconds} (default {@value #SECONDS}). The issue's long form, 16 partners for 60 s, is a
+ * README command; the suite's short form keeps to 8 partners for 10 s (16 for 20 s took two minutes of the suite,
+ * most of it starting and stopping nodes). Every partner gets every event, and A's heap after GC, threads and file
+ * descriptors at the end are where they were a quarter into the run.
  */
 class OutboxLoadTest {
-    private static final int PARTNERS = 16;
+    private static final int PARTNERS = 8;
     private static final int RATE = 100;
-    private static final int SECONDS = 20;
+    private static final int SECONDS = 10;
     private static final int RESOURCE_BYTES = 1024;
 
     @TempDir
@@ -46,14 +48,15 @@ class OutboxLoadTest {
     }
 
     @Test
-    void sixteenPartnersGetEveryEventAndTheSenderStaysFlat() throws Exception {
+    void everyPartnerGetsEveryEventAndTheSenderStaysFlat() throws Exception {
+        int partnerCount = Integer.getInteger("oc.test.load.partners", PARTNERS);
         int rate = Integer.getInteger("oc.test.load.rate", RATE);
         int seconds = Integer.getInteger("oc.test.load.seconds", SECONDS);
         DurableNode a = new DurableNode("node-a", dir.resolve("a"));
         running.add(a);
         List<NodeFixture> partners = new ArrayList<>();
         List<String> peers = new ArrayList<>();
-        for (int i = 0; i < PARTNERS; i++) {
+        for (int i = 0; i < partnerCount; i++) {
             NodeFixture partner = new NodeFixture("p" + i, Files.createDirectories(dir.resolve("p" + i)));
             running.add(partner);
             partner.peers(List.of(peerJson(a.peerId(), a.address(), "PARTNER")));
@@ -93,10 +96,10 @@ class OutboxLoadTest {
             double deliveredSeconds = (System.nanoTime() - start) / 1e9;
             ProcessSnapshot end = ProcessSnapshot.take(a.process().pid());
             System.out.printf("%d partners, %d events of %d bytes published at %.0f/s over %.1f s; every partner had "
-                            + "them after %.1f s (%.0f deliveries/s); A a quarter in: %s; at the end: %s%n", PARTNERS,
+                            + "them after %.1f s (%.0f deliveries/s); A a quarter in: %s; at the end: %s%n", partnerCount,
                     events, RESOURCE_BYTES, events / publishSeconds, publishSeconds, deliveredSeconds,
-                    PARTNERS * events / deliveredSeconds, quarter, end);
-            for (int i = 0; i < PARTNERS; i++) {
+                    partnerCount * events / deliveredSeconds, quarter, end);
+            for (int i = 0; i < partnerCount; i++) {
                 assertEquals(events, arrived.get(i).size(), "events on partner " + i);
             }
             assertTrue(end.threads() <= quarter.threads() + 4, "threads grew: " + quarter + " -> " + end);
