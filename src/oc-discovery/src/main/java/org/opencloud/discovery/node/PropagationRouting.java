@@ -91,7 +91,10 @@ public final class PropagationRouting {
         return codec.isForeignResource(request.parsedPayload(), localPeerId.get());
     }
 
-    /** The bytes sent on each stream: one JSON event and a newline, from this node, with the intake's event id (header OcEventId). */
+    /**
+     * The bytes sent on each stream: one JSON event and a newline, from this node, with the intake's event id
+     * (header OcEventId).
+     */
     public byte[] streamEvent(PropagationRequest request, String id) {
         return codec.encodeStreamEventFor(request, localPeerId.get(), id);
     }

@@ -104,6 +104,12 @@ class ConfirmedPublisherTest {
         start(false, port);
         Subscription subscription = observer.subscribe("CREATE_RESOURCE");
         observer.flush(TIMEOUT);
+        // a sender tries again after its backoff: by then the node's client is back (it reconnects on its own
+        // schedule, and a publish fails at once until it is, as asserted above; CI once tried three times before)
+        deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!nats.isConnected() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         publishAsASenderWould("after");
         assertEquals("after", text(subscription.nextMessage(TIMEOUT)), "the failed publish was not kept for later");
     }

@@ -52,7 +52,7 @@ final class YamuxOutbound {
      * Flushes what was written: while reading, once at the end of the read batch; otherwise in a task queued
      * behind the loop's pending ones, so that what the tasks before it write leaves in the same flush. A
      * one-shot stream's open, protocol proposal, message and close, and what other streams wrote meanwhile, so
-     * cost one Noise frame and one write to the socket, not one each (the flushes were a quarter of a sending
+     * cost one Noise frame and one write to the socket, not one each (the flushes were a sixth of a sending
      * node's CPU, JFR).
      */
     void flushIfIdle() {
