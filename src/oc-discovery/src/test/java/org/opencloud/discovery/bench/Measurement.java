@@ -118,11 +118,7 @@ final class Measurement implements AutoCloseable {
         }
         long deliveredInMeasure = deliveredToAll() - deliveredAtStart;
         long deliveriesInMeasure = deliveries() - deliveriesAtStart;
-        long[] clockDeltas = new long[clocks.size()];
-        read(clocks, clockDeltas);
-        for (int i = 0; i < clockDeltas.length; i++) {
-            clockDeltas[i] -= clocksAtStart[i];
-        }
+        long[] clockDeltas = advancedSince(clocks, clocksAtStart);
         double seconds = (System.nanoTime() - measureFrom) / 1e9;
         awaitDelivered(published, drain);
         return new Throughput(deliveredInMeasure / seconds, published, deliveredToAll(), deliveredInMeasure,
@@ -135,14 +131,24 @@ final class Measurement implements AutoCloseable {
         }
     }
 
+    /** How far each clock advanced since it read {@code atStart}. */
+    private static long[] advancedSince(List<LongSupplier> clocks, long[] atStart) {
+        long[] deltas = new long[clocks.size()];
+        read(clocks, deltas);
+        for (int i = 0; i < deltas.length; i++) {
+            deltas[i] -= atStart[i];
+        }
+        return deltas;
+    }
+
     /** Publishes {@code rate} events per second for {@code duration}; every arrival is one sample. */
     Latency latency(int rate, Duration duration, Duration drain, List<LongSupplier> clocks)
             throws InterruptedException {
         synchronized (latencies) {
             latencies.clear();
         }
-        long[] clockDeltas = new long[clocks.size()];
-        read(clocks, clockDeltas);
+        long[] clocksAtStart = new long[clocks.size()];
+        read(clocks, clocksAtStart);
         long events = duration.toSeconds() * rate;
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
@@ -160,11 +166,7 @@ final class Measurement implements AutoCloseable {
         long expectedSamples = events * arrivals.length;
         awaitAtLeast(this::latencySamples, expectedSamples, drain);
         latencySince = Long.MAX_VALUE;
-        long[] clocksAtEnd = new long[clocks.size()];
-        read(clocks, clocksAtEnd);
-        for (int i = 0; i < clockDeltas.length; i++) {
-            clockDeltas[i] = clocksAtEnd[i] - clockDeltas[i];
-        }
+        long[] clockDeltas = advancedSince(clocks, clocksAtStart);
         long[] sorted;
         synchronized (latencies) {
             sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();

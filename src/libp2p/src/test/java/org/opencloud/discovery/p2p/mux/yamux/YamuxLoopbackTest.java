@@ -48,13 +48,7 @@ class YamuxLoopbackTest {
     @Test
     void whatOneTaskWritesLeavesInOneFlush() throws Exception {
         LocalAddress address = new LocalAddress("yamux-one-flush-test");
-        Channel server = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
-                .childHandler(new ChannelInitializer<LocalChannel>() {
-                    @Override
-                    protected void initChannel(LocalChannel ch) {
-                        new YamuxSession(false, YamuxConfig.defaults(), TestScopes.connection(), MuxedStreams::echo).addTo(ch.pipeline());
-                    }
-                }).bind(address).sync().channel();
+        Channel server = echoServer(address);
         AtomicInteger flushes = new AtomicInteger();
         YamuxSession client = new YamuxSession(true, YamuxConfig.defaults(), TestScopes.connection(), MuxedStream::reset);
         Channel channel = new Bootstrap().group(group).channel(LocalChannel.class)
@@ -90,16 +84,21 @@ class YamuxLoopbackTest {
         server.close().sync();
     }
 
-    @Test
-    void parallelEchoStreamsOfFourMebibytesComeBackIntact() throws Exception {
-        LocalAddress address = new LocalAddress("yamux-loopback-test");
-        Channel server = new ServerBootstrap().group(group).channel(LocalServerChannel.class)
+    /** A server whose sessions echo every stream. */
+    private Channel echoServer(LocalAddress address) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(LocalServerChannel.class)
                 .childHandler(new ChannelInitializer<LocalChannel>() {
                     @Override
                     protected void initChannel(LocalChannel ch) {
                         new YamuxSession(false, YamuxConfig.defaults(), TestScopes.connection(), MuxedStreams::echo).addTo(ch.pipeline());
                     }
                 }).bind(address).sync().channel();
+    }
+
+    @Test
+    void parallelEchoStreamsOfFourMebibytesComeBackIntact() throws Exception {
+        LocalAddress address = new LocalAddress("yamux-loopback-test");
+        Channel server = echoServer(address);
         YamuxSession client = new YamuxSession(true, YamuxConfig.defaults(), TestScopes.connection(), MuxedStream::reset);
         Channel channel = new Bootstrap().group(group).channel(LocalChannel.class)
                 .handler(new ChannelInitializer<LocalChannel>() {
