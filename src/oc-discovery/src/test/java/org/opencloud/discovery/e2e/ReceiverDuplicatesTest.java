@@ -85,7 +85,7 @@ class ReceiverDuplicatesTest {
         onB.awaitAll(Set.of("r-3"), ARRIVAL);
         assertEquals(1, onB.count("r-1"), "a restarted node still knows the event");
         assertEquals(1, b.process().metric(duplicates()));
-        Path ids = b.home().resolve("data").resolve(RecentEventIds.STORE_FILE);
+        Path ids = b.home().resolve("data").resolve(RecentEventIds.LOG_FILE);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ids)));
     }
 

@@ -1,240 +1,261 @@
 package org.opencloud.discovery.propagation.dedup;
 
-import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
 import org.opencloud.discovery.propagation.OwnerOnlyFile;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.Channels;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The ids of the events this node published on its NATS, per sender, so that an event a sender sends again (it
- * did not see the confirmation, or it retries after a restart) is confirmed without being published twice. Kept
- * in an H2 MVStore file in the data directory (mode 0600, locked while open) and bounded: at most
- * {@code maxPerSender} ids per sender, the oldest dropped first, none older than {@code maxAge}.
+ * did not see the confirmation, or it retries after a restart) is confirmed without being published twice.
+ * Bounded: at most {@code maxPerSender} ids per sender, the oldest dropped first, none older than {@code maxAge}.
  * <p>
- * {@link #record} appends the id to a journal beside the store ({@value #JOURNAL_FILE}, one write) before it
- * returns, so a node that is killed keeps it: the store is committed once a second and the journal then emptied,
- * and what a killed node's journal holds goes into the store at the next open. A commit per event was a fifth
- * of a receiving node's CPU. Neither file is synced to the disk for each event (a sync costs milliseconds), so a
- * machine that crashes may forget the last ids, whose events may then be published once more. Thread-safe.
+ * Held in memory (about 150 bytes an id) and kept in a log in the data directory ({@value #LOG_FILE}, mode 0600,
+ * locked while open): {@link #record} appends the id's line before it returns (one write), so a node that is
+ * killed keeps it, and the log is read back at the next open. Once it holds twice as many lines as there are ids
+ * (ids dropped or recorded anew leave their lines behind), it is rewritten with the ids kept, in a file that
+ * replaces it whole. A B-tree store committed once a second was a sixth of a receiving node's CPU. The log is not
+ * synced to the disk for each event (a sync costs milliseconds), so a machine that crashes may forget the last
+ * ids, whose events may then be published once more. Thread-safe.
  */
 public final class RecentEventIds implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RecentEventIds.class);
-    /** File name of the store inside the data directory. */
-    public static final String STORE_FILE = "received-events.mvstore";
-    /** The ids recorded since the store's last commit, one line each: {@code <epoch ms> <sender> <id, base64url>}. */
-    public static final String JOURNAL_FILE = "received-events.journal";
-    private static final long COMMIT_EVERY_MS = 1000;
+    /** File name of the log inside the data directory; a line is {@code <epoch ms> <sender> <id, base64url>}. */
+    public static final String LOG_FILE = "received-events.log";
+    private static final String REWRITTEN_FILE = LOG_FILE + ".new";
+    /** Lines beyond the ids kept that the log may hold before it is rewritten, so that a small record is not rewritten at every id. */
+    private static final int SLACK_LINES = 4096;
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder ID_DECODER = Base64.getUrlDecoder();
     private static final char SEPARATOR = ' '; // never in a peer id
-    private static final int SEQUENCE_DIGITS = 19;
 
     private final Path file;
     private final int maxPerSender;
     private final long maxAgeMillis;
     private final Clock clock;
-    private final MVStore store;
-    /** sender, separator, id → {recorded at (epoch ms), sequence}. */
-    private final MVMap<String, long[]> recorded;
-    /** sender, separator, sequence (19 digits, so keys sort in record order) → id. */
-    private final MVMap<String, String> order;
-    private final Map<String, Integer> counts = new HashMap<>(); // guarded by this
-    private long sequence; // guarded by this
-    private final FileChannel journal; // written under this
-    private final ScheduledExecutorService committer;
+    /** sender → id → recorded at (epoch ms), oldest first. */
+    private final Map<String, LinkedHashMap<String, Long>> bySender = new HashMap<>(); // guarded by this
+    private int size; // guarded by this
+    private long lines; // guarded by this: lines in the log
+    private FileChannel log; // guarded by this, locked while open
 
-    private RecentEventIds(Path file, int maxPerSender, Duration maxAge, Clock clock) {
+    private RecentEventIds(Path directory, int maxPerSender, Duration maxAge, Clock clock) {
         if (maxPerSender < 1) {
             throw new IllegalArgumentException("at least one id per sender must be kept, not " + maxPerSender);
         }
-        this.file = file;
         this.maxPerSender = maxPerSender;
         this.maxAgeMillis = maxAge.toMillis();
         this.clock = clock;
-        this.store = new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().open();
-        this.recorded = store.openMap("recorded");
-        this.order = store.openMap("order");
-        for (String key : order.keySet()) {
-            int split = key.lastIndexOf(SEPARATOR);
-            counts.merge(key.substring(0, split), 1, Integer::sum);
-            sequence = Math.max(sequence, Long.parseLong(key.substring(split + 1)));
-        }
-        Path journalFile = OwnerOnlyFile.prepare(file.getParent(), JOURNAL_FILE);
+        boolean existed = Files.exists(directory.resolve(LOG_FILE));
+        this.file = OwnerOnlyFile.prepare(directory, LOG_FILE);
         synchronized (this) {
-            String text = read(journalFile);
-            // every line ends with its newline: what follows the last one was cut short by a kill
-            text.substring(0, text.lastIndexOf('\n') + 1).lines().forEach(this::replay);
-            counts.keySet().stream().toList().forEach(this::dropOld);
-            store.commit();
-            this.journal = open(journalFile);
-            truncate();
+            log = open(file, StandardOpenOption.APPEND);
+            exclusive(log, file);
+            if (existed) {
+                read(file);
+            } else { // the first start after an upgrade: the earlier version's record, taken over
+                EarlierStore.importInto(directory, this::put);
+                read(directory.resolve(EarlierStore.JOURNAL_FILE));
+            }
+            rewrite();
+            EarlierStore.delete(directory);
         }
-        this.committer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "received-events-commit");
-            thread.setDaemon(true);
-            return thread;
-        });
-        committer.scheduleWithFixedDelay(this::commit, COMMIT_EVERY_MS, COMMIT_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** Opens (or creates) {@value #STORE_FILE} in {@code dataDirectory}. */
+    /** Opens (or creates) {@value #LOG_FILE} in {@code dataDirectory}, taking over an earlier version's store. */
     public static RecentEventIds open(Path dataDirectory, int maxPerSender, Duration maxAge) {
         return open(dataDirectory, maxPerSender, maxAge, Clock.systemUTC());
     }
 
     static RecentEventIds open(Path dataDirectory, int maxPerSender, Duration maxAge, Clock clock) {
-        return new RecentEventIds(OwnerOnlyFile.prepare(dataDirectory, STORE_FILE), maxPerSender, maxAge, clock);
+        return new RecentEventIds(dataDirectory, maxPerSender, maxAge, clock);
     }
 
     /** Whether the event {@code id} of {@code sender} was recorded, no longer than the maximum age ago. */
-    public boolean contains(String sender, String id) {
-        long[] entry = recorded.get(key(sender, id));
-        return entry != null && clock.millis() - entry[0] <= maxAgeMillis;
+    public synchronized boolean contains(String sender, String id) {
+        LinkedHashMap<String, Long> ids = bySender.get(sender);
+        Long at = ids == null ? null : ids.get(id);
+        return at != null && clock.millis() - at <= maxAgeMillis;
     }
 
     /** Records the event {@code id} of {@code sender}, dropping that sender's oldest beyond the bounds, and writes it. */
     public synchronized void record(String sender, String id) {
+        if (sender.indexOf(SEPARATOR) >= 0) {
+            throw new IllegalArgumentException("not a peer id: '" + sender + "'");
+        }
         long now = clock.millis();
-        put(key(sender, id), sender, id, now);
-        try {
-            journal.write(ByteBuffer.wrap((now + " " + sender + " "
-                    + ID_ENCODER.encodeToString(id.getBytes(StandardCharsets.UTF_8)) + "\n").getBytes(StandardCharsets.US_ASCII)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the journal of received events beside " + file, e);
+        put(sender, id, now);
+        append(line(now, sender, id));
+        lines++;
+        if (lines > 2L * size + SLACK_LINES) {
+            rewrite();
         }
     }
 
-    private void put(String key, String sender, String id, long at) {
-        long[] earlier = recorded.get(key);
-        if (earlier != null) { // recorded once, expired since: recorded anew
-            order.remove(orderKey(sender, earlier[1]));
-            counts.merge(sender, -1, Integer::sum);
+    private void put(String sender, String id, long at) {
+        LinkedHashMap<String, Long> ids = bySender.computeIfAbsent(sender, any -> new LinkedHashMap<>());
+        if (ids.remove(id) != null) { // recorded once, expired since: recorded anew, as the newest
+            size--;
         }
-        long next = ++sequence;
-        recorded.put(key, new long[] {at, next});
-        order.put(orderKey(sender, next), id);
-        counts.merge(sender, 1, Integer::sum);
-        dropOld(sender);
+        ids.put(id, at);
+        size++;
+        dropOld(ids, at - maxAgeMillis); // never the id just put
     }
 
-    /** A journal line as {@link #record} wrote it; one that is not (edited by hand) is skipped. */
+    /** Drops a sender's oldest ids while there are too many or they are older than {@code oldest}. */
+    private void dropOld(LinkedHashMap<String, Long> ids, long oldest) {
+        Iterator<Long> first = ids.values().iterator();
+        while (first.hasNext()) {
+            long at = first.next();
+            if (ids.size() <= maxPerSender && at >= oldest) {
+                return;
+            }
+            first.remove();
+            size--;
+        }
+    }
+
+    /** A log line as {@link #record} wrote it; one that is not (damaged, or cut short by a kill) is skipped. */
     private void replay(String line) {
         String[] fields = line.split(" ", -1);
         try {
-            if (fields.length == 3) {
-                String id = new String(ID_DECODER.decode(fields[2]), StandardCharsets.UTF_8);
-                put(key(fields[1], id), fields[1], id, Long.parseLong(fields[0]));
+            if (fields.length == 3 && !fields[1].isEmpty()) {
+                put(fields[1], new String(ID_DECODER.decode(fields[2]), StandardCharsets.UTF_8), Long.parseLong(fields[0]));
             }
         } catch (IllegalArgumentException notALine) {
             // skipped
         }
     }
 
-    /** Commits the store; what the journal held is in it since, so the journal starts again empty. */
-    private synchronized void commit() {
-        try {
-            store.commit();
-            truncate();
-        } catch (RuntimeException e) {
-            // the journal keeps the ids until a commit succeeds; the next try is in a second
-            LOG.warn("cannot commit the record of received events {}: {}", file, e.toString());
+    private void read(Path logFile) {
+        if (!Files.exists(logFile)) {
+            return;
         }
-    }
-
-    private void truncate() {
-        try {
-            journal.truncate(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot empty the journal of received events beside " + file, e);
-        }
-    }
-
-    private static String read(Path journalFile) {
+        String text;
         try {
             // one byte a character, never a decoding error: a damaged line is skipped, not a node that cannot start
-            return Files.readString(journalFile, StandardCharsets.ISO_8859_1);
+            text = Files.readString(logFile, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the journal of received events " + journalFile, e);
+            throw new UncheckedIOException("cannot read the record of received events " + logFile, e);
+        }
+        // every line ends with its newline: what follows the last one was cut short by a kill
+        text.substring(0, text.lastIndexOf('\n') + 1).lines().forEach(this::replay);
+    }
+
+    /**
+     * Writes the ids kept, the expired ones left out, into a new file that then replaces the log at once, so that
+     * a kill at any point leaves the old log or the new one whole.
+     */
+    private void rewrite() {
+        long oldest = clock.millis() - maxAgeMillis;
+        bySender.values().removeIf(ids -> {
+            dropOld(ids, oldest);
+            return ids.isEmpty();
+        });
+        Path rewritten = OwnerOnlyFile.prepare(file.getParent(), REWRITTEN_FILE);
+        FileChannel next = open(rewritten, StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            exclusive(next, rewritten);
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(next), 64 * 1024);
+            for (Map.Entry<String, LinkedHashMap<String, Long>> sender : bySender.entrySet()) {
+                for (Map.Entry<String, Long> id : sender.getValue().entrySet()) {
+                    out.write(line(id.getValue(), sender.getKey(), id.getKey()));
+                }
+            }
+            out.flush(); // not closed: that would close the channel, the log from now on
+            next.force(false);
+            Files.move(rewritten, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            closeQuietly(next);
+            throw new UncheckedIOException("cannot rewrite the record of received events " + file, e);
+        }
+        closeQuietly(log); // and with it the lock of the file replaced
+        log = next;
+        lines = size;
+    }
+
+    private static byte[] line(long at, String sender, String id) {
+        return (at + " " + sender + " " + ID_ENCODER.encodeToString(id.getBytes(StandardCharsets.UTF_8)) + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void append(byte[] line) {
+        ByteBuffer bytes = ByteBuffer.wrap(line);
+        try {
+            while (bytes.hasRemaining()) {
+                log.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the record of received events " + file, e);
         }
     }
 
-    private static FileChannel open(Path journalFile) {
+    private static FileChannel open(Path logFile, StandardOpenOption mode) {
         try {
-            return FileChannel.open(journalFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return FileChannel.open(logFile, StandardOpenOption.WRITE, mode);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the journal of received events " + journalFile, e);
+            throw new UncheckedIOException("cannot open the record of received events " + logFile, e);
+        }
+    }
+
+    /** The file's lock, so that two nodes never share one data directory's record. */
+    private static void exclusive(FileChannel channel, Path logFile) {
+        try {
+            if (channel.tryLock() != null) { // held until the channel is closed
+                return;
+            }
+        } catch (OverlappingFileLockException sameProcess) {
+            // held by this JVM: another node in it
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot lock the record of received events " + logFile, e);
+        }
+        closeQuietly(channel);
+        throw new IllegalStateException("the record of received events " + logFile
+                + " is in use by another node: each node needs a data directory of its own (oc.data-dir)");
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing what is no longer used
         }
     }
 
     /** How many ids are kept, for all senders. */
-    public int size() {
-        return recorded.size();
+    public synchronized int size() {
+        return size;
     }
 
     public String describe() {
-        return "in-process file " + file + ", at most " + maxPerSender + " ids per sender for "
+        return "in memory, logged in " + file + ", at most " + maxPerSender + " ids per sender for "
                 + Duration.ofMillis(maxAgeMillis);
     }
 
-    /** Drops the sender's oldest ids while there are too many or they are too old. */
-    private void dropOld(String sender) {
-        String first = sender + SEPARATOR;
-        long oldest = clock.millis() - maxAgeMillis;
-        for (String head = order.ceilingKey(first); head != null && head.startsWith(first); head = order.ceilingKey(first)) {
-            String id = order.get(head);
-            long[] entry = recorded.get(key(sender, id));
-            if (counts.getOrDefault(sender, 0) <= maxPerSender && entry != null && entry[0] >= oldest) {
-                return;
-            }
-            order.remove(head);
-            recorded.remove(key(sender, id));
-            counts.merge(sender, -1, Integer::sum);
-        }
-        counts.remove(sender);
-    }
-
-    private static String key(String sender, String id) {
-        if (sender.indexOf(SEPARATOR) >= 0) {
-            throw new IllegalArgumentException("not a peer id: '" + sender + "'");
-        }
-        return sender + SEPARATOR + id;
-    }
-
-    /** The sequence in 19 digits, zeros first (String.format would parse its pattern at every id). */
-    private static String orderKey(String sender, long sequence) {
-        String digits = Long.toString(sequence);
-        return sender + SEPARATOR + "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
-    }
-
     @Override
-    public void close() {
-        committer.shutdownNow();
-        synchronized (this) {
-            store.close(); // commits
-            truncate();
-            try {
-                journal.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot close the journal of received events beside " + file, e);
-            }
+    public synchronized void close() {
+        try {
+            log.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the record of received events " + file, e);
         }
     }
 }

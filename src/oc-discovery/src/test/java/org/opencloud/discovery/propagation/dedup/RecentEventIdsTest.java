@@ -1,6 +1,7 @@
 package org.opencloud.discovery.propagation.dedup;
 
-import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,46 +95,93 @@ class RecentEventIdsTest {
     @Test
     void theFileIsTheNodesUsersAloneAndOpenOnce() throws Exception {
         try (RecentEventIds ids = RecentEventIds.open(dir.resolve("data"), 10, Duration.ofHours(1), clock)) {
-            Path file = dir.resolve("data").resolve(RecentEventIds.STORE_FILE);
+            Path file = dir.resolve("data").resolve(RecentEventIds.LOG_FILE);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-            assertThrows(MVStoreException.class,
+            IllegalStateException shared = assertThrows(IllegalStateException.class,
                     () -> RecentEventIds.open(dir.resolve("data"), 10, Duration.ofHours(1), clock).close());
+            assertTrue(shared.getMessage().contains("data directory of its own"), shared.getMessage());
             assertTrue(ids.describe().contains(file.toString()));
         }
     }
 
     @Test
-    void whatAKilledNodesJournalHeldIsKeptADamagedOrCutLineSkipped() throws Exception {
+    void whatAKilledNodesLogHeldIsKeptADamagedOrCutLineSkipped() throws Exception {
         Files.createDirectories(dir);
         long now = clock.millis();
-        // as record writes them; the kill came inside the last write
-        Files.writeString(dir.resolve(RecentEventIds.JOURNAL_FILE), now + " " + A + " " + base64("whole") + "\n"
+        // as record writes them; the kill came inside the last write, and inside a rewrite
+        Files.writeString(dir.resolve(RecentEventIds.LOG_FILE), now + " " + A + " " + base64("whole") + "\n"
                 + "\u00ff damaged \u00fe\n" + now + " " + B + " " + base64("next") + "\n"
                 + now + " " + A + " " + base64("cut").substring(0, 2), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(RecentEventIds.LOG_FILE + ".new"), now + " " + A + " " + base64("half"));
         try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
             assertTrue(ids.contains(A, "whole") && ids.contains(B, "next"));
-            assertFalse(ids.contains(A, "cut"));
+            assertFalse(ids.contains(A, "cut") || ids.contains(A, "half"));
             assertEquals(2, ids.size());
-            assertEquals(0, Files.size(dir.resolve(RecentEventIds.JOURNAL_FILE)), "in the store since the open");
         }
         try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
-            assertTrue(ids.contains(A, "whole") && ids.contains(B, "next"), "kept by the store");
+            assertTrue(ids.contains(A, "whole") && ids.contains(B, "next"), "kept by the log rewritten at the open");
+            assertEquals(2, Files.readAllLines(dir.resolve(RecentEventIds.LOG_FILE)).size());
         }
     }
 
     @Test
-    void eachIdIsInTheJournalBeforeRecordReturnsAndTheStoreTakesItOver() throws Exception {
-        Path journal = dir.resolve(RecentEventIds.JOURNAL_FILE);
+    void eachIdIsInTheLogBeforeRecordReturns() throws Exception {
         try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
             ids.record(A, "id with spaces\nand a newline");
             assertEquals(clock.millis() + " " + A + " " + base64("id with spaces\nand a newline") + "\n",
-                    Files.readString(journal));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (Files.size(journal) > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(0, Files.size(journal), "emptied once the store committed (once a second)");
+                    Files.readString(dir.resolve(RecentEventIds.LOG_FILE)));
             assertTrue(ids.contains(A, "id with spaces\nand a newline"));
+        }
+    }
+
+    @Test
+    void theLogIsRewrittenOnceMostOfItsLinesAreOfIdsDropped() throws Exception {
+        Path log = dir.resolve(RecentEventIds.LOG_FILE);
+        long longest = 0;
+        try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
+            for (int i = 0; i < 20_000; i++) {
+                ids.record(A, "a" + i);
+                if (i % 500 == 0) {
+                    longest = Math.max(longest, Files.readAllLines(log).size());
+                }
+            }
+            assertTrue(longest <= 2 * 10 + 4096 + 1, "at most twice the ids kept and the slack: " + longest);
+            assertEquals(10, ids.size());
+            for (int i = 19_990; i < 20_000; i++) {
+                ids.record(B, "b" + i);
+                assertTrue(ids.contains(A, "a" + i), "a" + i);
+            }
+        }
+        try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
+            assertEquals(20, ids.size());
+            assertTrue(ids.contains(A, "a19999") && ids.contains(B, "b19990") && !ids.contains(A, "a19989"));
+            assertEquals(20, Files.readAllLines(log).size());
+        }
+    }
+
+    @Test
+    void anEarlierVersionsStoreAndJournalAreTakenOverOnceThenDeleted() throws Exception {
+        Files.createDirectories(dir);
+        long now = clock.millis();
+        // the layout the MVStore version wrote: "<sender> <id>" -> {at, sequence}, "<sender> <sequence>" -> id
+        try (MVStore store = new MVStore.Builder().fileName(dir.resolve("received-events.mvstore").toString()).open()) {
+            MVMap<String, long[]> recorded = store.openMap("recorded");
+            MVMap<String, String> order = store.openMap("order");
+            String[] older = {"first", "second", "third"};
+            for (int i = 0; i < older.length; i++) {
+                recorded.put(A + " " + older[i], new long[] {now - 1000 + i, i + 1});
+                order.put(A + " " + "0".repeat(18) + (i + 1), older[i]);
+            }
+        }
+        Files.writeString(dir.resolve("received-events.journal"), now + " " + B + " " + base64("journaled") + "\n");
+        try (RecentEventIds ids = RecentEventIds.open(dir, 2, Duration.ofHours(1), clock)) {
+            assertTrue(ids.contains(A, "second") && ids.contains(A, "third") && ids.contains(B, "journaled"));
+            assertFalse(ids.contains(A, "first"), "the oldest beyond the bound, dropped as before");
+            assertFalse(Files.exists(dir.resolve("received-events.mvstore")));
+            assertFalse(Files.exists(dir.resolve("received-events.journal")));
+        }
+        try (RecentEventIds ids = RecentEventIds.open(dir, 2, Duration.ofHours(1), clock)) {
+            assertEquals(3, ids.size(), "kept by the log");
         }
     }
 
