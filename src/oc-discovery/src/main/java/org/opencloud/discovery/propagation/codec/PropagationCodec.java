@@ -86,7 +86,7 @@ public final class PropagationCodec {
     /** Each part is parsed once and read as it is: a 1 KiB resource was parsed and written again at every step. */
     private PropagationRequest request(ObjectNode root) {
         JsonNode envelopePayload = json.payloadNode(root, "nats.payload");
-        NatsEnvelope envelope = envelope(root, envelopePayload);
+        NatsEnvelope envelope = envelope(root, null); // the message below carries the payload, not written twice
         ObjectNode messageNode;
         if (json.field(root, "propagation.action") != null) {
             messageNode = root;
@@ -265,10 +265,11 @@ public final class PropagationCodec {
     }
 
     private NatsEnvelope envelope(ObjectNode root) {
-        return envelope(root, json.payloadNode(root, "nats.payload"));
+        JsonNode payload = json.payloadNode(root, "nats.payload");
+        return envelope(root, payload == null ? null : payload.toString());
     }
 
-    private NatsEnvelope envelope(ObjectNode root, JsonNode payload) {
+    private NatsEnvelope envelope(ObjectNode root, String payload) {
         String method = json.text(root, "nats.method");
         Integer methodCode;
         try {
@@ -278,7 +279,7 @@ public final class PropagationCodec {
         }
         return new NatsEnvelope(json.text(root, "nats.fromApp"),
                 json.enumName(root, "nats.dataType", DATATYPE, Reason.UNKNOWN_DATATYPE),
-                json.text(root, "nats.user"), methodCode, payload == null ? null : payload.toString());
+                json.text(root, "nats.user"), methodCode, payload);
     }
 
     private JsonNode parsed(String payloadJson) {

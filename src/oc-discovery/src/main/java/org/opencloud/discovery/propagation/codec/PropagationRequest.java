@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A decoded PROPALGATION_EVENT, ready for routing on its action.
  *
- * @param envelope the NATS envelope it came in (fromApp for loop avoidance)
+ * @param envelope the NATS envelope it came in (fromApp for loop avoidance), its payload left out (null): that is
+ *                 the message
  * @param message the propagation message {Action, DataType, Payload}
  * @param parsedPayload the message's payload as parsed (the resource, the search...), or null: read by the steps
  *                      that need a field of it, so that none parses it again
