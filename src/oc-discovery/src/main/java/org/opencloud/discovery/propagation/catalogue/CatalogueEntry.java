@@ -18,6 +18,13 @@ record CatalogueEntry(String dataType, String id, String creator, boolean isPubl
     }
 
     Map<String, Object> toDocument() {
+        Map<String, Object> document = searchFields();
+        document.put("json", json);
+        return document;
+    }
+
+    /** The document without its {@code json}: what searches are matched on. */
+    Map<String, Object> searchFields() {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("_id", key(dataType, id));
         document.put("data_type", dataType);
@@ -26,14 +33,17 @@ record CatalogueEntry(String dataType, String id, String creator, boolean isPubl
         document.put("public", isPublic);
         document.put("shared_with", sharedWith);
         document.put("texts", texts);
-        document.put("json", json);
         return document;
     }
 
     static CatalogueEntry fromDocument(Map<String, ?> document) {
-        return new CatalogueEntry((String) document.get("data_type"), (String) document.get("resource_id"),
-                (String) document.get("creator"), Boolean.TRUE.equals(document.get("public")),
-                strings(document.get("shared_with")), strings(document.get("texts")), (String) document.get("json"));
+        return fromSearchFields(document, (String) document.get("json"));
+    }
+
+    static CatalogueEntry fromSearchFields(Map<String, ?> fields, String json) {
+        return new CatalogueEntry((String) fields.get("data_type"), (String) fields.get("resource_id"),
+                (String) fields.get("creator"), Boolean.TRUE.equals(fields.get("public")),
+                strings(fields.get("shared_with")), strings(fields.get("texts")), json);
     }
 
     private static List<String> strings(Object value) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.opencloud.discovery.p2p.core.PrivateKey;
+import org.h2.mvstore.MVStore;
 import org.opencloud.discovery.propagation.directory.EmbeddedMongo;
 
 import java.io.IOException;
@@ -142,6 +143,22 @@ class OwnResourceCatalogueTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         open(Store.EMBEDDED);
         assertEquals(List.of(gpu), search("gpu", STRANGER));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theEmbeddedStoreReadsTheEntriesAnEarlierVersionWroteAsOneJsonDocument() throws IOException {
+        dataDir = Files.createTempDirectory("catalogue").resolve("data");
+        String earlier = resource("r0", "GPU of before", "PUBLIC", SELF, null);
+        Files.createDirectories(dataDir);
+        try (MVStore store = new MVStore.Builder().fileName(dataDir.resolve(EmbeddedResourceCatalogue.STORE_FILE).toString()).open()) {
+            store.<String, String>openMap("resources").put(COMPUTE + "/r0", "{\"_id\":\"" + COMPUTE + "/r0\",\"data_type\":\""
+                    + COMPUTE + "\",\"resource_id\":\"r0\",\"creator\":\"" + SELF + "\",\"public\":true,"
+                    + "\"shared_with\":[],\"texts\":[\"gpu of before\"],\"json\":" + JSON.writeValueAsString(earlier) + "}");
+        }
+        open(Store.EMBEDDED);
+        String gpu = resource("r1", "GPU", "PUBLIC", SELF, null);
+        upsert(COMPUTE, gpu);
+        assertEquals(sorted(List.of(earlier, gpu)), sorted(search("gpu", STRANGER)));
     }
 
     private static List<String> sorted(List<String> resources) {
