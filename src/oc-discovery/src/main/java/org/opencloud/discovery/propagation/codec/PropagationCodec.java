@@ -151,21 +151,22 @@ public final class PropagationCodec {
 
     /** A CREATE_RESOURCE / REMOVE_RESOURCE / SEARCH_EVENT body stamped with the node's app name. */
     public byte[] encodeNatsMessage(String dataType, String user, String payloadJson) {
-        return json.write(envelopeNode(dataType, user, parsed(payloadJson)));
+        return json.write(envelopeNode(dataType, user, parsed(payloadJson), null));
     }
 
     /** A PROPALGATION_EVENT body {PB_CONSIDERS, DataType, Payload} for the receiver's own apps. */
     public byte[] encodeConsidersEvent(String dataType, String user, String payloadJson) {
-        return encodePropagationEvent(Action.PB_CONSIDERS, dataType, user, parsed(payloadJson));
+        return encodePropagationEvent(Action.PB_CONSIDERS, dataType, user, parsed(payloadJson), null);
     }
 
     /** A PROPALGATION_EVENT body {action, DataType, Payload} for the receiver's own apps (considers, planner). */
-    private byte[] encodePropagationEvent(Action action, String dataType, String user, JsonNode payload) {
+    private byte[] encodePropagationEvent(Action action, String dataType, String user, JsonNode payload,
+                                          String payloadText) {
         ObjectNode message = json.mapper().createObjectNode();
         json.putEnum(message, "propagation.action", ACTION, action.name());
         json.putEnum(message, "propagation.dataType", DATATYPE, dataType);
-        json.putPayload(message, "propagation.payload", payload);
-        return json.write(envelopeNode(dataType, user, message));
+        json.putPayload(message, "propagation.payload", payload, payloadText);
+        return json.write(envelopeNode(dataType, user, message, null));
     }
 
     /** The NATS body a receiver publishes for an accepted stream event (spec 1, last column). */
@@ -187,9 +188,12 @@ public final class PropagationCodec {
 
     private byte[] natsMessageFor(StreamEvent event, JsonNode payload) {
         return switch (event.type()) {
-            case PB_CREATE, PB_UPDATE, PB_DELETE -> json.write(envelopeNode(event.dataType(), event.user(), payload));
-            case PB_CONSIDERS -> encodePropagationEvent(Action.PB_CONSIDERS, event.dataType(), event.user(), payload);
-            case PB_PLANNER -> encodePropagationEvent(Action.PB_PLANNER, event.dataType(), event.user(), payload);
+            case PB_CREATE, PB_UPDATE, PB_DELETE ->
+                    json.write(envelopeNode(event.dataType(), event.user(), payload, event.payload()));
+            case PB_CONSIDERS ->
+                    encodePropagationEvent(Action.PB_CONSIDERS, event.dataType(), event.user(), payload, event.payload());
+            case PB_PLANNER ->
+                    encodePropagationEvent(Action.PB_PLANNER, event.dataType(), event.user(), payload, event.payload());
             default -> throw new PropagationException(Reason.UNKNOWN_ACTION,
                     event.type() + " is not carried on a resource stream");
         };
@@ -286,12 +290,13 @@ public final class PropagationCodec {
         return payloadJson == null ? null : json.parse(payloadJson, "Payload");
     }
 
-    private ObjectNode envelopeNode(String dataType, String user, JsonNode payload) {
+    /** @param payloadText {@code payload} as written from its tree, or null (see {@link TolerantJson#putPayload}) */
+    private ObjectNode envelopeNode(String dataType, String user, JsonNode payload, String payloadText) {
         ObjectNode node = json.mapper().createObjectNode();
         json.putText(node, "nats.fromApp", ownAppName);
         json.putEnum(node, "nats.dataType", DATATYPE, dataType);
         json.putText(node, "nats.user", user);
-        json.putPayload(node, "nats.payload", payload);
+        json.putPayload(node, "nats.payload", payload, payloadText);
         return node;
     }
 

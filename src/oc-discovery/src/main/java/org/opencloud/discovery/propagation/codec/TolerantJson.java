@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 
@@ -231,7 +232,10 @@ public final class TolerantJson {
         putPayload(object, field, value, null);
     }
 
-    /** As {@link #putPayload(ObjectNode, String, JsonNode)}, with {@code text} {@code value} as written (or null). */
+    /**
+     * As {@link #putPayload(ObjectNode, String, JsonNode)}, with {@code text} {@code value} as its tree writes it (or
+     * null): then that text goes out as it is, not written again from the tree, as base64 or as JSON.
+     */
     public void putPayload(ObjectNode object, String field, JsonNode value, String text) {
         String name = writeName(field);
         if (value == null) {
@@ -240,6 +244,8 @@ public final class TolerantJson {
         if (table.writesPayloadBase64()) {
             String json = text != null ? text : value.toString();
             object.put(name, Base64.getEncoder().encodeToString(json.getBytes(StandardCharsets.UTF_8)));
+        } else if (text != null) {
+            object.putRawValue(name, new RawValue(text));
         } else {
             object.set(name, value);
         }
