@@ -53,7 +53,8 @@ class ObservabilityTest {
         httpA = NodeFixture.freePort();
         httpB = NodeFixture.freePort();
         a = managed(new NodeFixture("node-a", Files.createDirectories(dir.resolve("a"))), httpA);
-        b = managed(new NodeFixture("node-b", Files.createDirectories(dir.resolve("b"))), httpB).partners(a).start();
+        b = managed(new NodeFixture("node-b", Files.createDirectories(dir.resolve("b"))), httpB)
+                .set("oc.metrics.routes-excluded", "inbound-*").partners(a).start();
         a.partners(b).start();
     }
 
@@ -96,6 +97,10 @@ class ObservabilityTest {
         assertTrue(metric(httpA, "oc_libp2p_connections") >= 1, "A's connection to B");
         assertTrue(metric(httpA, "camel_exchanges_total{camelContext=\"node-a\",eventType=\"route\","
                 + "kind=\"CamelRoute\",routeId=\"propagation-outbound\"}") >= 1, "Camel's own route metrics");
+        assertEquals(0, metric(httpA, "camel_exchanges_total{camelContext=\"node-a\",eventType=\"route\","
+                + "kind=\"CamelRoute\",routeId=\"propagation-outbound-intake\"}"), "a glue route, left out by default");
+        assertEquals(0, metric(httpB, "camel_exchanges_total{camelContext=\"node-b\",eventType=\"route\","
+                + "kind=\"CamelRoute\",routeId=\"inbound-create\"}"), "left out by B's oc.metrics.routes-excluded");
 
         String refused = "oc_peers_refused_total{reason=\"UNKNOWN_PEER\"}";
         double refusedBefore = metric(httpB, refused);
