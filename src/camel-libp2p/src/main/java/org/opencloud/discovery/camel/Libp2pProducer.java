@@ -1,6 +1,8 @@
 package org.opencloud.discovery.camel;
 
 import io.netty.buffer.Unpooled;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultAsyncProducer;
@@ -17,8 +19,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,12 +89,12 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             } else {
                 Libp2pComponent component = getEndpoint().getComponent();
                 Libp2pDeliveryWindow window = component.deliveryWindow();
-                ScheduledExecutorService scheduler = component.timeoutScheduler();
-                if (window == null || scheduler == null) {
+                Timer timeouts = component.timeouts();
+                if (window == null || timeouts == null) {
                     throw new IllegalStateException(NOT_STARTED);
                 }
                 window.submit(peer, new Delivery(exchange, callback, peer, protocol, addresses, body, window)
-                        .armed(scheduler));
+                        .armed(timeouts));
             }
             return false;
         } catch (Exception e) {
@@ -203,7 +203,7 @@ public class Libp2pProducer extends DefaultAsyncProducer {
         private final Libp2pDeliveryWindow window;
         private final AtomicBoolean finished = new AtomicBoolean();
         private final AtomicInteger state = new AtomicInteger(WAITING);
-        private volatile ScheduledFuture<?> timeout;
+        private volatile Timeout timeout;
         private volatile Stream stream;
 
         Delivery(Exchange exchange, AsyncCallback callback, PeerId peer, String protocol, List<Multiaddr> addresses,
@@ -218,13 +218,13 @@ public class Libp2pProducer extends DefaultAsyncProducer {
         }
 
         /** Starts the clock, before the delivery is submitted: the timeout counts the wait for room. */
-        Delivery armed(ScheduledExecutorService scheduler) {
+        Delivery armed(Timer timeouts) {
             long millis = getEndpoint().getConfiguration().getTimeout();
-            timeout = scheduler.schedule(() -> finish(null, new TimeoutException(
+            timeout = timeouts.newTimeout(expired -> finish(null, new TimeoutException(
                     (state.get() == STARTED ? "no answer within " : "no room to start within ") + millis + " ms")),
                     millis, TimeUnit.MILLISECONDS);
             if (finished.get()) { // the timer ran before the field was set
-                timeout.cancel(false);
+                timeout.cancel();
             }
             return this;
         }
@@ -265,9 +265,9 @@ public class Libp2pProducer extends DefaultAsyncProducer {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
-            ScheduledFuture<?> clock = timeout;
+            Timeout clock = timeout;
             if (clock != null) {
-                clock.cancel(false);
+                clock.cancel();
             }
             Stream open = stream;
             if (error != null && open != null) {
