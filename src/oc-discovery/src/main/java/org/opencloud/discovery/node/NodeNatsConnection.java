@@ -23,6 +23,10 @@ import java.util.function.Consumer;
  * made whether or not NATS is up: jnats keeps trying for ever, sends the routes' subscriptions once it
  * connects and again after every reconnect, and keeps what is published meanwhile in its reconnect buffer.
  * A node therefore starts before its NATS and survives NATS restarts; readiness says whether it is connected.
+ * The server does not echo the node's own publishes to its subscriptions: what it publishes on a subject its
+ * routes follow (each partner's event on CREATE_RESOURCE, which the peer directory follows) would only be read,
+ * parsed and dropped as the node's own (a tenth of a receiving node's CPU). JetStream consumers still get every
+ * message their stream holds, the node's own too.
  */
 final class NodeNatsConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeNatsConnection.class);
@@ -41,6 +45,7 @@ final class NodeNatsConnection implements AutoCloseable {
         Options options = new Options.Builder()
                 .servers(servers.split("\\s*,\\s*"))
                 .connectionName(name)
+                .noEcho()
                 .maxReconnects(-1)
                 .reconnectWait(RECONNECT_WAIT)
                 // a server that went away without closing the socket is noticed within two pings

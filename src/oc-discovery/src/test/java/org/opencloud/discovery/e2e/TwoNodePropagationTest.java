@@ -104,8 +104,10 @@ class TwoNodePropagationTest {
         assertEquals(json(considers), decodedPayload(propagation.get("Payload")));
 
         Subscription anythingOnA = a.subscribe(">");
-        assertTrue(bOutbound.matches(5, TimeUnit.SECONDS), "B's outbound route consumed its own considers event");
-        assertFalse(bDelivers.matches(1, TimeUnit.SECONDS), "B sent considers on again");
+        // B's NATS does not echo B's own publish to B; with JetStream, B's intake gets it from the stream and drops
+        // it for its FromApp, as it drops anything under its own name (PropagationErrorsTest)
+        assertFalse(bOutbound.matches(1, TimeUnit.SECONDS), "B's outbound route got its own considers event");
+        assertFalse(bDelivers.matches(0, TimeUnit.SECONDS), "B sent considers on again");
         assertNothing(anythingOnA, Duration.ofSeconds(1));
         onB.unsubscribe();
         anythingOnA.unsubscribe();
