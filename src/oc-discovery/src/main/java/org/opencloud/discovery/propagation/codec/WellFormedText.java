@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.opencloud.discovery.propagation.PropagationException;
 import org.opencloud.discovery.propagation.PropagationException.Reason;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -22,6 +25,10 @@ import java.util.Map;
 final class WellFormedText {
 
     private static final int CHUNK_CHARS = 4096;
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long BACKSLASHES = ONES * '\\';
 
     private WellFormedText() {
     }
@@ -31,10 +38,7 @@ final class WellFormedText {
      * byte that is not ASCII (ASCII is UTF-8, and most messages are nothing else).
      */
     static void requireUtf8(byte[] bytes, String what) {
-        int ascii = 0;
-        while (ascii < bytes.length && bytes[ascii] >= 0) {
-            ascii++;
-        }
+        int ascii = asciiPrefix(bytes);
         if (ascii == bytes.length) {
             return;
         }
@@ -57,12 +61,37 @@ final class WellFormedText {
      * no form for one), and {@link #requirePairedSurrogates} need not walk the tree read from it.
      */
     static boolean mayEscapeSurrogates(byte[] utf8Json) {
-        for (int i = 0; i + 1 < utf8Json.length; i++) {
+        int i = 0;
+        // a backslash is rare in JSON: eight bytes at a time, a word without one is passed over
+        for (; i + Long.BYTES <= utf8Json.length; i += Long.BYTES) {
+            long backslashesZeroed = (long) WORDS.get(utf8Json, i) ^ BACKSLASHES;
+            if (((backslashesZeroed - ONES) & ~backslashesZeroed & HIGH_BITS) != 0 && escapesU(utf8Json, i, i + Long.BYTES)) {
+                return true;
+            }
+        }
+        return escapesU(utf8Json, i, utf8Json.length);
+    }
+
+    /** Whether a backslash at {@code from} (inclusive) to {@code to} (exclusive) is followed by a u. */
+    private static boolean escapesU(byte[] utf8Json, int from, int to) {
+        for (int i = from; i < to && i + 1 < utf8Json.length; i++) {
             if (utf8Json[i] == '\\' && utf8Json[i + 1] == 'u') {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The number of ASCII bytes {@code bytes} starts with, read eight at a time. */
+    private static int asciiPrefix(byte[] bytes) {
+        int i = 0;
+        while (i + Long.BYTES <= bytes.length && ((long) WORDS.get(bytes, i) & HIGH_BITS) == 0) {
+            i += Long.BYTES;
+        }
+        while (i < bytes.length && bytes[i] >= 0) {
+            i++;
+        }
+        return i;
     }
 
     /** Refuses a tree with an unpaired surrogate in a field name or a string; returns it otherwise. */
