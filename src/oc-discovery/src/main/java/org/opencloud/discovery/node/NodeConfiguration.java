@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
@@ -191,10 +192,13 @@ public final class NodeConfiguration implements CamelConfiguration {
      * each glue route an event passes took a twelfth of the sending node's CPU, and the node counts its deliveries.
      */
     private static void routeMetrics(CamelContext context, MeterRegistry registry, String excluded) throws Exception {
+        // a configuration of this node's own: the factory's is one for the whole JVM (nodes of one JVM would share it)
+        MicrometerRoutePolicyConfiguration configuration = new MicrometerRoutePolicyConfiguration();
+        configuration.setContextEnabled(false); // the figure per route only, not a second time for all
+        configuration.setExcludePattern(excluded.isBlank() ? null : excluded);
         MicrometerRoutePolicyFactory factory = new MicrometerRoutePolicyFactory();
         factory.setMeterRegistry(registry);
-        factory.getPolicyConfiguration().setContextEnabled(false); // the figure per route only, not a second time for all
-        factory.getPolicyConfiguration().setExcludePattern(excluded.isBlank() ? null : excluded);
+        factory.setPolicyConfiguration(configuration);
         context.addService(factory);
         context.addRoutePolicyFactory(factory);
     }

@@ -3,7 +3,9 @@ package org.opencloud.discovery.propagation.dedup;
 import org.opencloud.discovery.propagation.OwnerOnlyFile;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -28,8 +30,8 @@ import java.util.Map;
  * did not see the confirmation, or it retries after a restart) is confirmed without being published twice.
  * Bounded: at most {@code maxPerSender} ids per sender, the oldest dropped first, none older than {@code maxAge}.
  * <p>
- * Held in memory (about 150 bytes an id) and kept in a log in the data directory ({@value #LOG_FILE}, mode 0600,
- * locked while open): {@link #record} appends the id's line before it returns (one write), so a node that is
+ * Held in memory (about 150 bytes an id) and kept in a log in the data directory ({@value #LOG_FILE}, mode 0600;
+ * {@value #LOCK_FILE} locked while open): {@link #record} appends the id's line before it returns (one write), so a node that is
  * killed keeps it, and the log is read back at the next open. Once it holds twice as many lines as there are ids
  * (ids dropped or recorded anew leave their lines behind), it is rewritten with the ids kept, in a file that
  * replaces it whole. A B-tree store committed once a second was a sixth of a receiving node's CPU. The log is not
@@ -40,6 +42,7 @@ public final class RecentEventIds implements AutoCloseable {
     /** File name of the log inside the data directory; a line is {@code <epoch ms> <sender> <id, base64url>}. */
     public static final String LOG_FILE = "received-events.log";
     private static final String REWRITTEN_FILE = LOG_FILE + ".new";
+    private static final String LOCK_FILE = "received-events.lock";
     /** Lines beyond the ids kept that the log may hold before it is rewritten, so that a small record is not rewritten at every id. */
     private static final int SLACK_LINES = 4096;
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -54,7 +57,9 @@ public final class RecentEventIds implements AutoCloseable {
     private final Map<String, LinkedHashMap<String, Long>> bySender = new HashMap<>(); // guarded by this
     private int size; // guarded by this
     private long lines; // guarded by this: lines in the log
-    private FileChannel log; // guarded by this, locked while open
+    private FileChannel log; // guarded by this
+    /** Locked while open; a file never replaced (the log is), so that no second node takes the lock of a file gone. */
+    private final FileChannel lock;
 
     private RecentEventIds(Path directory, int maxPerSender, Duration maxAge, Clock clock) {
         if (maxPerSender < 1) {
@@ -63,19 +68,22 @@ public final class RecentEventIds implements AutoCloseable {
         this.maxPerSender = maxPerSender;
         this.maxAgeMillis = maxAge.toMillis();
         this.clock = clock;
-        boolean existed = Files.exists(directory.resolve(LOG_FILE));
-        this.file = OwnerOnlyFile.prepare(directory, LOG_FILE);
-        synchronized (this) {
-            log = open(file, StandardOpenOption.APPEND);
-            exclusive(log, file);
-            if (existed) {
-                read(file);
-            } else { // the first start after an upgrade: the earlier version's record, taken over
+        this.file = directory.resolve(LOG_FILE).toAbsolutePath();
+        this.lock = exclusive(OwnerOnlyFile.prepare(directory, LOCK_FILE));
+        try {
+            synchronized (this) {
+                // an earlier version's record, taken over, oldest first; deleted only once a rewrite holds it, so a
+                // kill before takes it over again
                 EarlierStore.importInto(directory, this::put);
                 read(directory.resolve(EarlierStore.JOURNAL_FILE));
+                read(file);
+                rewrite();
+                EarlierStore.delete(directory);
             }
-            rewrite();
-            EarlierStore.delete(directory);
+        } catch (RuntimeException e) {
+            closeQuietly(log);
+            closeQuietly(lock);
+            throw e;
         }
     }
 
@@ -144,19 +152,31 @@ public final class RecentEventIds implements AutoCloseable {
         }
     }
 
+    /** Replays a log's lines, read a chunk at a time (a log may hold millions). */
     private void read(Path logFile) {
         if (!Files.exists(logFile)) {
             return;
         }
-        String text;
-        try {
-            // one byte a character, never a decoding error: a damaged line is skipped, not a node that cannot start
-            text = Files.readString(logFile, StandardCharsets.ISO_8859_1);
+        try (InputStream in = Files.newInputStream(logFile)) {
+            byte[] chunk = new byte[64 * 1024];
+            ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+            for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
+                int start = 0;
+                for (int i = 0; i < read; i++) {
+                    if (chunk[i] == '\n') {
+                        line.write(chunk, start, i - start);
+                        // one byte a character, never a decoding error: a damaged line is skipped, not a node that cannot start
+                        replay(line.toString(StandardCharsets.ISO_8859_1));
+                        line.reset();
+                        start = i + 1;
+                    }
+                }
+                line.write(chunk, start, read - start);
+            }
+            // every line ends with its newline: what follows the last one was cut short by a kill, and is left out
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the record of received events " + logFile, e);
         }
-        // every line ends with its newline: what follows the last one was cut short by a kill
-        text.substring(0, text.lastIndexOf('\n') + 1).lines().forEach(this::replay);
     }
 
     /**
@@ -172,7 +192,6 @@ public final class RecentEventIds implements AutoCloseable {
         Path rewritten = OwnerOnlyFile.prepare(file.getParent(), REWRITTEN_FILE);
         FileChannel next = open(rewritten, StandardOpenOption.TRUNCATE_EXISTING);
         try {
-            exclusive(next, rewritten);
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(next), 64 * 1024);
             for (Map.Entry<String, LinkedHashMap<String, Long>> sender : bySender.entrySet()) {
                 for (Map.Entry<String, Long> id : sender.getValue().entrySet()) {
@@ -186,7 +205,7 @@ public final class RecentEventIds implements AutoCloseable {
             closeQuietly(next);
             throw new UncheckedIOException("cannot rewrite the record of received events " + file, e);
         }
-        closeQuietly(log); // and with it the lock of the file replaced
+        closeQuietly(log);
         log = next;
         lines = size;
     }
@@ -215,24 +234,28 @@ public final class RecentEventIds implements AutoCloseable {
         }
     }
 
-    /** The file's lock, so that two nodes never share one data directory's record. */
-    private static void exclusive(FileChannel channel, Path logFile) {
+    /** The lock file, locked (until its channel closes) so that two nodes never share one data directory's record. */
+    private static FileChannel exclusive(Path lockFile) {
+        FileChannel channel = open(lockFile, StandardOpenOption.WRITE);
         try {
-            if (channel.tryLock() != null) { // held until the channel is closed
-                return;
+            if (channel.tryLock() != null) {
+                return channel;
             }
         } catch (OverlappingFileLockException sameProcess) {
             // held by this JVM: another node in it
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new UncheckedIOException("cannot lock the record of received events " + logFile, e);
+            throw new UncheckedIOException("cannot lock the record of received events " + lockFile, e);
         }
         closeQuietly(channel);
-        throw new IllegalStateException("the record of received events " + logFile
+        throw new IllegalStateException("the record of received events " + lockFile
                 + " is in use by another node: each node needs a data directory of its own (oc.data-dir)");
     }
 
     private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {
@@ -254,6 +277,7 @@ public final class RecentEventIds implements AutoCloseable {
     public synchronized void close() {
         try {
             log.close();
+            lock.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the record of received events " + file, e);
         }

@@ -5,6 +5,7 @@ import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,9 @@ class RecentEventIdsTest {
         try (RecentEventIds ids = RecentEventIds.open(dir.resolve("data"), 10, Duration.ofHours(1), clock)) {
             Path file = dir.resolve("data").resolve(RecentEventIds.LOG_FILE);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            for (int i = 0; i < 5000; i++) {
+                ids.record(A, "a" + i); // the log rewritten, replaced by a new file: still the only node on it
+            }
             IllegalStateException shared = assertThrows(IllegalStateException.class,
                     () -> RecentEventIds.open(dir.resolve("data"), 10, Duration.ofHours(1), clock).close());
             assertTrue(shared.getMessage().contains("data directory of its own"), shared.getMessage());
@@ -174,6 +178,7 @@ class RecentEventIdsTest {
             }
         }
         Files.writeString(dir.resolve("received-events.journal"), now + " " + B + " " + base64("journaled") + "\n");
+        Files.createFile(dir.resolve(RecentEventIds.LOG_FILE)); // as a first start killed before its first rewrite left it
         try (RecentEventIds ids = RecentEventIds.open(dir, 2, Duration.ofHours(1), clock)) {
             assertTrue(ids.contains(A, "second") && ids.contains(A, "third") && ids.contains(B, "journaled"));
             assertFalse(ids.contains(A, "first"), "the oldest beyond the bound, dropped as before");
@@ -182,6 +187,21 @@ class RecentEventIdsTest {
         }
         try (RecentEventIds ids = RecentEventIds.open(dir, 2, Duration.ofHours(1), clock)) {
             assertEquals(3, ids.size(), "kept by the log");
+        }
+    }
+
+    @Test
+    void anUnreadableEarlierStoreIsPassedOverAndANodeThatCouldNotStartLeavesNoLockBehind() throws Exception {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("received-events.mvstore"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        Path blocked = Files.createDirectory(dir.resolve(RecentEventIds.LOG_FILE)); // a log that cannot be read
+        Files.createFile(blocked.resolve("in the way"));
+        assertThrows(UncheckedIOException.class, () -> RecentEventIds.open(dir, 10, Duration.ofHours(1), clock));
+        Files.delete(blocked.resolve("in the way"));
+        Files.delete(blocked);
+        try (RecentEventIds ids = RecentEventIds.open(dir, 10, Duration.ofHours(1), clock)) {
+            assertEquals(0, ids.size(), "started, without the ids it could not read");
+            assertFalse(Files.exists(dir.resolve("received-events.mvstore")));
         }
     }
 
