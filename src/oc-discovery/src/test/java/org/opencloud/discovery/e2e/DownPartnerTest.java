@@ -1,7 +1,10 @@
 package org.opencloud.discovery.e2e;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,5 +83,19 @@ class DownPartnerTest {
         assertEquals(downPeerId, failure.getHeaders().getFirst("OcErrorPeers"));
         assertEquals(json(RESOURCE), decodedPayload(json(failure).get("payload")), "the undelivered event is kept");
         assertNothing(errors, Duration.ofSeconds(1));
+        assertEquals(1, delivered(b.peerId()), "B's delivery counted");
+        assertEquals(1, delivered(c.peerId()), "C's delivery counted");
+        assertEquals(0, delivered(downPeerId), "the undelivered one is not counted as delivered");
+        assertEquals(1, registry().counter("oc.delivery.undelivered", "peer", downPeerId).count());
+    }
+
+    /** A's count of events delivered to {@code peer} (oc_events_out_total). */
+    private static double delivered(String peer) {
+        return registry().find("oc.events.out").tag("peer", peer).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    private static MeterRegistry registry() {
+        return a.node().context().getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
     }
 }
