@@ -153,6 +153,13 @@ public class Libp2pComponent extends Libp2pLimitOptions {
 
     @Override
     protected void doStop() throws Exception {
+        Libp2pDeliveryWindow window = deliveryWindow;
+        deliveryWindow = null; // new deliveries fail as not started
+        Host closing = activeHost;
+        activeHost = null; // and so does every delivery that starts from now on: none dials a host that is closing
+        if (window != null) { // those still waiting fail at once
+            window.close();
+        }
         if (healthCheck != null) {
             HealthCheckRegistry.get(getCamelContext()).unregister(healthCheck);
             healthCheck = null;
@@ -165,14 +172,8 @@ public class Libp2pComponent extends Libp2pLimitOptions {
             activeDht.close();
             activeDht = null;
         }
-        if (activeHost != null && activeHost != host) {
-            activeHost.close();
-        }
-        activeHost = null;
-        Libp2pDeliveryWindow window = deliveryWindow;
-        deliveryWindow = null; // new deliveries fail as not started
-        if (window != null) { // those still waiting fail now that the host is gone
-            window.close();
+        if (closing != null && closing != host) {
+            closing.close(); // the deliveries in flight fail with their streams
         }
         ExecutorServiceManager executors = getCamelContext().getExecutorServiceManager();
         if (timeouts != null) {
