@@ -40,6 +40,9 @@ public final class JsPeer implements AutoCloseable {
     private static final Duration NPM_INSTALL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
+    /** js-libp2p's error loggers on (debug's namespaces): why a peer aborted a stream lands in its stderr log. */
+    private static final Map<String, String> LOG_ERRORS = Map.of("DEBUG", "*:error");
+
     private static final AtomicInteger PROCESS_COUNT = new AtomicInteger();
     private static boolean installed;
     private static RuntimeException installFailure;
@@ -48,7 +51,7 @@ public final class JsPeer implements AutoCloseable {
     private final JsonNode ready;
 
     private JsPeer(String name, List<String> command) {
-        process = new JsonLineProcess(name, command, DIR, LOG_DIR);
+        process = new JsonLineProcess(name, command, LOG_ERRORS, DIR, LOG_DIR);
         try {
             ready = awaitEvent("ready", START_TIMEOUT);
         } catch (RuntimeException | Error e) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,6 +36,8 @@ public final class JsonLineProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration EXIT_GRACE = Duration.ofSeconds(5);
     private static final Set<JsonLineProcess> OPEN = ConcurrentHashMap.newKeySet();
+    /** Every process's stderr log, in start order, for {@link ChildLogsOnFailure}. */
+    private static final List<Path> STDERR_LOGS = new CopyOnWriteArrayList<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(p -> killTree(p.process)), "json-line-process-cleanup"));
@@ -53,23 +56,36 @@ public final class JsonLineProcess implements AutoCloseable {
 
     /** Starts {@code command} in {@code directory}; {@code name} names its logs and its reader thread. */
     public JsonLineProcess(String name, List<String> command, Path directory, Path logDir) {
+        this(name, command, Map.of(), directory, logDir);
+    }
+
+    /** As above, with {@code environment} added to this JVM's. */
+    public JsonLineProcess(String name, List<String> command, Map<String, String> environment, Path directory,
+            Path logDir) {
         this.name = name;
         stderrLog = logDir.resolve(name + ".stderr.log");
         Path stdoutLog = logDir.resolve(name + ".stdout.log");
         try {
             Files.createDirectories(logDir);
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(directory.toFile())
-                    .redirectError(stderrLog.toFile())
-                    .start();
+                    .redirectError(stderrLog.toFile());
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
         OPEN.add(this);
+        STDERR_LOGS.add(stderrLog);
         stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
         stdoutReader = new Thread(() -> readEvents(stdoutLog), "json-lines-" + name);
         stdoutReader.setDaemon(true);
         stdoutReader.start();
+    }
+
+    /** The stderr logs of the processes started so far, oldest first. */
+    static List<Path> stderrLogs() {
+        return List.copyOf(STDERR_LOGS);
     }
 
     /** True when {@code command} is an executable on PATH. */
