@@ -35,7 +35,8 @@ import static org.opencloud.discovery.e2e.NodeFixture.propagationEvent;
 /**
  * Watching a node run, as an operator does, over HTTP from its management server: liveness and readiness
  * (with the libp2p, NATS and directory checks), and Prometheus metrics, Camel's and the node's, whose
- * counters move when an event flows from A to B and when a stranger writes to B.
+ * counters move when an event flows from A to B and when a stranger writes to B, and which routes Camel
+ * meters: by default not the glue (A), not those a pattern names (B), all when the setting is empty (C).
  */
 class ObservabilityTest {
     private static final String CREATE = "/opencloud/resource/create/1.0";
@@ -45,8 +46,11 @@ class ObservabilityTest {
     static Path dir;
     private static NodeFixture a;
     private static NodeFixture b;
+    /** Alone, with {@code oc.metrics.routes-excluded} set empty: every route metered. */
+    private static NodeFixture c;
     private static int httpA;
     private static int httpB;
+    private static int httpC;
 
     @BeforeAll
     static void start() throws IOException {
@@ -56,6 +60,9 @@ class ObservabilityTest {
         b = managed(new NodeFixture("node-b", Files.createDirectories(dir.resolve("b"))), httpB)
                 .set("oc.metrics.routes-excluded", "inbound-*").partners(a).start();
         a.partners(b).start();
+        httpC = NodeFixture.freePort();
+        c = managed(new NodeFixture("node-c", Files.createDirectories(dir.resolve("c"))), httpC)
+                .set("oc.metrics.routes-excluded", "").start();
     }
 
     private static NodeFixture managed(NodeFixture node, int port) {
@@ -65,7 +72,7 @@ class ObservabilityTest {
 
     @AfterAll
     static void stop() throws Exception {
-        NodeFixture.closeAll(a, b);
+        NodeFixture.closeAll(a, b, c);
     }
 
     @Test
@@ -119,6 +126,16 @@ class ObservabilityTest {
         assertEquals(refusedBefore + 1, metric(httpB, refused), "B counted the refusal by reason");
         assertEquals(refusedStreamsBefore + 1, metric(httpB, refusedStreams), "B's stream gate refused it");
         assertEquals(0, metric(httpB, "oc_libp2p_peers_backedoff_total"), "one refusal backs no peer off");
+    }
+
+    @Test
+    void anEmptyExclusionMetersEveryRouteTheGlueIncluded() {
+        String intake = "camel_exchanges_total{camelContext=\"node-c\",eventType=\"route\",kind=\"CamelRoute\","
+                + "routeId=\"propagation-outbound-intake\"}";
+        double before = metric(httpC, intake);
+        c.publish("PROPALGATION_EVENT", propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
+                "{\"id\":\"metered-glue\",\"name\":\"metered-glue\"}", false));
+        assertEquals(before + 1, awaitMetric(httpC, intake, before + 1), "C meters the glue route its event ran");
     }
 
     /** A's delivery is counted once B has closed the stream, which may be just after B published. */
