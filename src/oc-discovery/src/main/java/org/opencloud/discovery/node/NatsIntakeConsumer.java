@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -31,9 +32,11 @@ import java.util.function.Consumer;
  * server whether it has JetStream, then either makes sure of the stream and the durable consumer
  * ({@link JetStreamIntakeSettings}) and pulls from it, or subscribes with core NATS and warns.
  * <p>
- * A JetStream event is acknowledged when its exchange completes: the seda queue of the outbound routes hands the
- * exchange's on-completions over to the copy it queues, so that is once the event went to every target or was
- * reported on the error endpoint. A failure nobody handled (the peer directory unreachable, say) asks for the
+ * Each event is routed on the thread NATS hands it over on (no queue and no thread of the node's between them:
+ * a hand-over between threads was a large part of an event's CPU), asynchronously: the next event is taken as
+ * soon as this one waits for its deliveries, in publish order, and at most {@code oc.outbound.queue-size} are on
+ * their way at once (then the next waits). A JetStream event is acknowledged when its exchange completes: once
+ * the event went to every target or was reported on the error endpoint. A failure nobody handled (the peer directory unreachable, say) asks for the
  * event again later. An event held longer than a third of the ack wait is marked in progress, so that a slow
  * partner does not make the server send it twice; a node that dies gets its unacknowledged events again.
  */
@@ -52,6 +55,8 @@ final class NatsIntakeConsumer extends DefaultConsumer {
     private final Consumer<Connection> onConnected = connection -> subscribeLater(Duration.ZERO);
     /** Events not acknowledged yet, with when they were received (System.nanoTime). */
     private final Map<Message, Long> held = new ConcurrentHashMap<>();
+    /** Events taken whose exchange has not completed: at most {@code oc.outbound.queue-size}. */
+    private final Semaphore onTheirWay;
     private ScheduledExecutorService executor;
     private MessageConsumer jetStream;
     private Dispatcher core;
@@ -63,6 +68,7 @@ final class NatsIntakeConsumer extends DefaultConsumer {
         this.subject = subject;
         this.settings = settings;
         this.state = state;
+        this.onTheirWay = new Semaphore((int) Math.min(Integer.MAX_VALUE, settings.maxAckPending()));
     }
 
     @Override
@@ -152,7 +158,8 @@ final class NatsIntakeConsumer extends DefaultConsumer {
         }
     }
 
-    private void onMessage(Message message) {
+    private void onMessage(Message message) throws InterruptedException {
+        onTheirWay.acquire(); // interrupted when the consumer stops: a JetStream event is sent again, a core one lost
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(message.getData());
         exchange.getIn().setHeader(NatsConstants.NATS_SUBJECT, message.getSubject());
@@ -165,13 +172,17 @@ final class NatsIntakeConsumer extends DefaultConsumer {
         } else {
             exchange.getIn().setHeader(EVENT_ID, UUID.randomUUID().toString());
         }
-        try {
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            getExceptionHandler().handleException("taking a message from " + subject, exchange, e);
-        } finally {
-            releaseExchange(exchange, false);
-        }
+        getAsyncProcessor().process(exchange, doneSync -> {
+            try {
+                if (exchange.getException() != null) {
+                    getExceptionHandler().handleException("taking a message from " + subject, exchange,
+                            exchange.getException());
+                }
+            } finally {
+                releaseExchange(exchange, false);
+                onTheirWay.release();
+            }
+        });
     }
 
     private void markHeldInProgress() {
@@ -183,7 +194,7 @@ final class NatsIntakeConsumer extends DefaultConsumer {
         });
     }
 
-    /** Acknowledges the event once its exchange is done, wherever seda handed it over to. */
+    /** Acknowledges the event once its exchange is done, on whichever thread its last delivery ended. */
     private final class Acknowledgement extends SynchronizationAdapter {
         private final Message message;
 

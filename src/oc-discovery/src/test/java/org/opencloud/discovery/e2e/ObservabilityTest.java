@@ -105,7 +105,7 @@ class ObservabilityTest {
         assertTrue(metric(httpA, "camel_exchanges_total{camelContext=\"node-a\",eventType=\"route\","
                 + "kind=\"CamelRoute\",routeId=\"propagation-outbound\"}") >= 1, "Camel's own route metrics");
         assertEquals(0, metric(httpA, "camel_exchanges_total{camelContext=\"node-a\",eventType=\"route\","
-                + "kind=\"CamelRoute\",routeId=\"propagation-outbound-intake\"}"), "a glue route, left out by default");
+                + "kind=\"CamelRoute\",routeId=\"partners-create\"}"), "a glue route, left out by default");
         assertEquals(0, metric(httpB, "camel_exchanges_total{camelContext=\"node-b\",eventType=\"route\","
                 + "kind=\"CamelRoute\",routeId=\"inbound-create\"}"), "left out by B's oc.metrics.routes-excluded");
 
@@ -130,12 +130,12 @@ class ObservabilityTest {
 
     @Test
     void anEmptyExclusionMetersEveryRouteTheGlueIncluded() {
-        String intake = "camel_exchanges_total{camelContext=\"node-c\",eventType=\"route\",kind=\"CamelRoute\","
-                + "routeId=\"propagation-outbound-intake\"}";
-        double before = metric(httpC, intake);
+        String glue = "camel_exchanges_total{camelContext=\"node-c\",eventType=\"route\",kind=\"CamelRoute\","
+                + "routeId=\"partners-create\"}";
+        double before = metric(httpC, glue);
         c.publish("PROPALGATION_EVENT", propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
                 "{\"id\":\"metered-glue\",\"name\":\"metered-glue\"}", false));
-        assertEquals(before + 1, awaitMetric(httpC, intake, before + 1), "C meters the glue route its event ran");
+        assertEquals(before + 1, awaitMetric(httpC, glue, before + 1), "C meters the glue route its event ran");
     }
 
     /** A's delivery is counted once B has closed the stream, which may be just after B published. */
