@@ -8,7 +8,8 @@
 #                                                (1, 4, 16 partners) beside NATS alone; the nodes all in one JVM,
 #                                                or with --processes each in a JVM of its own (with its own
 #                                                nats-server, as operators deploy), then with each node process's
-#                                                CPU time per event
+#                                                CPU time per event; below the table, what a hand-off between two
+#                                                threads costs on this machine
 #   src/test/bench/run.sh discovery [options]    DHT lookups and GET_VALUE, and gossipsub delivery latency, across
 #                                                50 Java hosts beside 50 js-libp2p nodes (--nodes, --lookups,
 #                                                --messages, --degree, --seed), then the search round trip from

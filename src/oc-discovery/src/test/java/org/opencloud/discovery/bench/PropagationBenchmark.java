@@ -79,8 +79,9 @@ public final class PropagationBenchmark {
         boolean processes = arguments.remove("--processes");
         Path dir = Path.of(arguments.isEmpty() ? "target/propagation-benchmark" : arguments.get(0));
         Settings settings = Settings.standard(processes);
+        String handOff = ThreadHandOff.describe(Duration.ofSeconds(1)); // before the nodes start: an idle machine
         List<Row> rows = run(settings, dir, Map.of());
-        System.out.println(table(settings, rows));
+        System.out.println(table(settings, rows) + handOff);
         System.exit(0); // camel-main and jnats leave non-daemon threads behind
     }
 
