@@ -160,17 +160,14 @@ final class NatsIntakeConsumer extends DefaultConsumer {
 
     private void onMessage(Message message) throws InterruptedException {
         onTheirWay.acquire(); // interrupted when the consumer stops: a JetStream event is sent again, a core one lost
-        Exchange exchange = createExchange(false);
-        exchange.getIn().setBody(message.getData());
-        exchange.getIn().setHeader(NatsConstants.NATS_SUBJECT, message.getSubject());
-        if (message.isJetStream()) {
-            // sequence and store time: unique even when the stream is made again and counts from 1
-            exchange.getIn().setHeader(EVENT_ID, message.metaData().streamSequence() + "-"
-                    + message.metaData().timestamp().toInstant().toEpochMilli());
-            held.put(message, System.nanoTime());
-            exchange.getExchangeExtension().addOnCompletion(new Acknowledgement(message));
-        } else {
-            exchange.getIn().setHeader(EVENT_ID, UUID.randomUUID().toString());
+        Exchange exchange;
+        try {
+            exchange = exchangeFor(message);
+        } catch (RuntimeException e) { // its permit back: lost permits would stop the intake for good, silently
+            onTheirWay.release();
+            held.remove(message); // not acknowledged: a JetStream event comes again after the ack wait
+            getExceptionHandler().handleException("taking a message from " + subject, e);
+            return;
         }
         getAsyncProcessor().process(exchange, doneSync -> {
             try {
@@ -183,6 +180,22 @@ final class NatsIntakeConsumer extends DefaultConsumer {
                 onTheirWay.release();
             }
         });
+    }
+
+    private Exchange exchangeFor(Message message) {
+        Exchange exchange = createExchange(false);
+        exchange.getIn().setBody(message.getData());
+        exchange.getIn().setHeader(NatsConstants.NATS_SUBJECT, message.getSubject());
+        if (message.isJetStream()) {
+            // sequence and store time: unique even when the stream is made again and counts from 1
+            exchange.getIn().setHeader(EVENT_ID, message.metaData().streamSequence() + "-"
+                    + message.metaData().timestamp().toInstant().toEpochMilli());
+            held.put(message, System.nanoTime());
+            exchange.getExchangeExtension().addOnCompletion(new Acknowledgement(message));
+        } else {
+            exchange.getIn().setHeader(EVENT_ID, UUID.randomUUID().toString());
+        }
+        return exchange;
     }
 
     private void markHeldInProgress() {
