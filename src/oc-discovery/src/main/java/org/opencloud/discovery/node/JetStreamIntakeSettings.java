@@ -23,6 +23,14 @@ import java.time.Duration;
 record JetStreamIntakeSettings(String stream, String consumer, Duration maxAge, long maxBytes, long maxAckPending,
                                Duration ackWait) {
 
+    JetStreamIntakeSettings {
+        if (maxAckPending < 1 || maxAckPending > Integer.MAX_VALUE) {
+            // none would stop the intake at its first event; more than an int are not permits
+            throw new IllegalArgumentException("oc.outbound.queue-size must be from 1 to " + Integer.MAX_VALUE
+                    + ", not " + maxAckPending);
+        }
+    }
+
     static JetStreamIntakeSettings from(PropertiesComponent props, String nodeName) {
         String consumer = props.resolveProperty("oc.jetstream.consumer").filter(c -> !c.isBlank()).orElse(nodeName);
         return new JetStreamIntakeSettings(

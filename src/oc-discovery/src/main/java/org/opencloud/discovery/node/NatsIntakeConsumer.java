@@ -68,7 +68,7 @@ final class NatsIntakeConsumer extends DefaultConsumer {
         this.subject = subject;
         this.settings = settings;
         this.state = state;
-        this.onTheirWay = new Semaphore((int) Math.min(Integer.MAX_VALUE, settings.maxAckPending()));
+        this.onTheirWay = new Semaphore((int) settings.maxAckPending());
     }
 
     @Override
@@ -159,7 +159,13 @@ final class NatsIntakeConsumer extends DefaultConsumer {
     }
 
     private void onMessage(Message message) throws InterruptedException {
-        onTheirWay.acquire(); // interrupted when the consumer stops: a JetStream event is sent again, a core one lost
+        // a core dispatcher's thread is interrupted when the consumer stops (the event is lost, best effort); a
+        // JetStream one waits for a permit, then finds the consumer stopped and leaves the event to be sent again
+        onTheirWay.acquire();
+        if (!isRunAllowed()) {
+            onTheirWay.release();
+            return;
+        }
         Exchange exchange;
         try {
             exchange = exchangeFor(message);
@@ -168,6 +174,10 @@ final class NatsIntakeConsumer extends DefaultConsumer {
             held.remove(message); // not acknowledged: a JetStream event comes again after the ack wait
             getExceptionHandler().handleException("taking a message from " + subject, e);
             return;
+        } catch (Error e) {
+            onTheirWay.release();
+            held.remove(message);
+            throw e;
         }
         getAsyncProcessor().process(exchange, doneSync -> {
             try {
