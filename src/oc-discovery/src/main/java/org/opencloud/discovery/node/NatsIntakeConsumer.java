@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  * a hand-over between threads was a large part of an event's CPU), asynchronously: the next event is taken as
  * soon as this one waits for its deliveries, in publish order, and at most {@code oc.outbound.queue-size} are on
  * their way at once (then the next waits). A JetStream event is acknowledged when its exchange completes: once
- * the event went to every target or was reported on the error endpoint. A failure nobody handled (the peer directory unreachable, say) asks for the
- * event again later. An event held longer than a third of the ack wait is marked in progress, so that a slow
+ * the event went to every target or was reported on the error endpoint. A failure nobody handled (the peer
+ * directory unreachable, say) asks for the event again later. An event held longer than a third of the ack wait is marked in progress, so that a slow
  * partner does not make the server send it twice; a node that dies gets its unacknowledged events again.
  */
 final class NatsIntakeConsumer extends DefaultConsumer {
@@ -169,15 +169,14 @@ final class NatsIntakeConsumer extends DefaultConsumer {
         Exchange exchange;
         try {
             exchange = exchangeFor(message);
-        } catch (RuntimeException e) { // its permit back: lost permits would stop the intake for good, silently
+        } catch (RuntimeException | Error e) { // its permit back: lost permits would stop the intake for good, silently
             onTheirWay.release();
             held.remove(message); // not acknowledged: a JetStream event comes again after the ack wait
+            if (e instanceof Error error) {
+                throw error;
+            }
             getExceptionHandler().handleException("taking a message from " + subject, e);
             return;
-        } catch (Error e) {
-            onTheirWay.release();
-            held.remove(message);
-            throw e;
         }
         getAsyncProcessor().process(exchange, doneSync -> {
             try {
