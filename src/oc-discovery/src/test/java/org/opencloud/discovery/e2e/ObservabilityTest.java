@@ -102,12 +102,9 @@ class ObservabilityTest {
         assertEquals(receivedBefore + 1, metric(httpB, intoB), "B counted the event it published");
         assertEquals(sentBefore + 1, awaitMetric(httpA, outOfA, sentBefore + 1), "A counted its delivery");
         assertTrue(metric(httpA, "oc_libp2p_connections") >= 1, "A's connection to B");
-        assertTrue(metric(httpA, "camel_exchanges_total{camelContext=\"node-a\",eventType=\"route\","
-                + "kind=\"CamelRoute\",routeId=\"propagation-outbound\"}") >= 1, "Camel's own route metrics");
-        assertEquals(0, metric(httpA, "camel_exchanges_total{camelContext=\"node-a\",eventType=\"route\","
-                + "kind=\"CamelRoute\",routeId=\"partners-create\"}"), "a glue route, left out by default");
-        assertEquals(0, metric(httpB, "camel_exchanges_total{camelContext=\"node-b\",eventType=\"route\","
-                + "kind=\"CamelRoute\",routeId=\"inbound-create\"}"), "left out by B's oc.metrics.routes-excluded");
+        assertTrue(metric(httpA, routeExchanges("node-a", "propagation-outbound")) >= 1, "Camel's own route metrics");
+        assertEquals(0, metric(httpA, routeExchanges("node-a", "partners-create")), "a glue route, left out by default");
+        assertEquals(0, metric(httpB, routeExchanges("node-b", "inbound-create")), "left out by B's oc.metrics.routes-excluded");
 
         String refused = "oc_peers_refused_total{reason=\"UNKNOWN_PEER\"}";
         double refusedBefore = metric(httpB, refused);
@@ -130,8 +127,7 @@ class ObservabilityTest {
 
     @Test
     void anEmptyExclusionMetersEveryRouteTheGlueIncluded() {
-        String glue = "camel_exchanges_total{camelContext=\"node-c\",eventType=\"route\",kind=\"CamelRoute\","
-                + "routeId=\"partners-create\"}";
+        String glue = routeExchanges("node-c", "partners-create");
         double before = metric(httpC, glue);
         c.publish("PROPALGATION_EVENT", propagationEvent("some-app", "PB_CREATE", "DATA_RESOURCE",
                 "{\"id\":\"metered-glue\",\"name\":\"metered-glue\"}", false));
@@ -147,6 +143,12 @@ class ObservabilityTest {
             value = metric(port, series);
         }
         return value;
+    }
+
+    /** The series of Camel's exchange count for one route of one node. */
+    private static String routeExchanges(String camelContext, String routeId) {
+        return "camel_exchanges_total{camelContext=\"" + camelContext + "\",eventType=\"route\",kind=\"CamelRoute\","
+                + "routeId=\"" + routeId + "\"}";
     }
 
     /** One series of the node's Prometheus scrape, 0 when absent. */
